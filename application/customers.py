@@ -1,0 +1,91 @@
+"""The Customers application: command intake with durable verdicts."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.utils import EnvType
+
+from application.config import policy_from_env
+from application.envelopes import as_commands
+from application.intake import Intake
+from application.results import Result
+from customer_domain import Command, Customer, CustomerNotFoundError, Sender
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Customers(Application):
+    """Decides and records a verdict for every command of a batch."""
+
+    name = "Customers"
+    env = {"AGGREGATE_CACHE_MAXSIZE": "10000"}
+    LOCK_STRIPES = 64
+
+    def __init__(
+        self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now
+    ) -> None:
+        super().__init__(env)
+        self.policy = policy_from_env(self.env)
+        self.clock = clock
+        # EventStoreDB appends to one stream at a time; SQL stores save many atomically.
+        self.saves_across_customers = "eventstoredb" not in type(self.factory).__module__
+        self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
+
+    def submit(
+        self, client_id: str, author: str, commands: Sequence[Command | Mapping[str, Any]]
+    ) -> list[Result]:
+        """Decide every command in request order and return one Result each.
+
+        Raises MalformedCommandError (nothing recorded) if any envelope is
+        not a command.
+        """
+        batch = as_commands(list(commands))
+        intake = Intake(self, Sender(client_id, author, self.clock()))
+        with self._locked(command.customer_id for command in batch):
+            return intake.process(batch)
+
+    def get_customer(self, customer_id: UUID, version: int | None = None) -> Customer:
+        try:
+            return self.repository.get(customer_id, version=version)
+        except AggregateNotFoundError:
+            raise CustomerNotFoundError(customer_id) from None
+
+    def history(self, customer_id: UUID) -> list[Customer.Recorded]:
+        """Every recorded command of the customer, in version order."""
+        events = list(self.events.get(customer_id))
+        if not events:
+            raise CustomerNotFoundError(customer_id)
+        return events
+
+    def load_for_update(self, customer_id: UUID) -> Customer | None:
+        """The cached customer itself, not a copy: hold its lock (``submit`` does)."""
+        try:
+            return self.repository.get(customer_id, deepcopy_from_cache=False)
+        except AggregateNotFoundError:
+            return None
+
+    def forget(self, customer_ids: Iterable[UUID]) -> None:
+        """Drop customers from the cache (their unsaved changes with them)."""
+        if self.repository.cache is not None:
+            for customer_id in customer_ids:
+                with contextlib.suppress(KeyError):
+                    self.repository.cache.get(customer_id, evict=True)
+
+    @contextlib.contextmanager
+    def _locked(self, customer_ids: Iterable[UUID]) -> Iterator[None]:
+        """Serialise this process's writers per customer, since cached customers
+        are shared; other processes are met by optimistic concurrency."""
+        stripes = sorted({cid.int % self.LOCK_STRIPES for cid in customer_ids})
+        with contextlib.ExitStack() as stack:
+            for stripe in stripes:
+                stack.enter_context(self._stripes[stripe])
+            yield

@@ -1,0 +1,49 @@
+"""The merge engine's view of a customer's recorded events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.persistence import EventStore
+
+from customer_domain.customer import Customer
+
+
+class StoredHistory:
+    """Reads the event store (and the customer's unsaved events) lazily:
+    one event for the time the author had seen, and only the events after
+    the base version to find a field's value there."""
+
+    def __init__(self, events: EventStore, customer: Customer) -> None:
+        self.events = events
+        self.customer = customer
+
+    @property
+    def saved_version(self) -> int:
+        return self.customer.version - len(self.customer.pending_events)
+
+    def latest_effective_at(self, version: int) -> datetime:
+        if version == self.customer.version:
+            assert self.customer.latest_effective_at is not None
+            return self.customer.latest_effective_at
+        return next(self._events_after(version - 1, page_size=1)).latest_effective_at
+
+    def value_at(self, field: str, version: int) -> Any:
+        for event in self._events_after(version, page_size=50):
+            if field in event.changes():
+                return event.previous["value"]
+        return self.customer.value(field)
+
+    def _events_after(self, version: int, page_size: int) -> Iterator[Customer.Recorded]:
+        saved = self.saved_version
+        while version < saved:
+            page = list(
+                self.events.get(self.customer.id, gt=version, lte=saved, limit=page_size)
+            )
+            yield from page
+            version = page[-1].originator_version
+        for event in self.customer.pending_events:
+            if event.originator_version > version:
+                yield event

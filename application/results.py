@@ -1,0 +1,23 @@
+"""What the server answers for each command."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Result:
+    command_id: UUID
+    customer_id: UUID
+    status: str
+    version: int | None
+    duplicate: bool = False
+    conflict_id: UUID | None = None
+    reason: str | None = None
+    detail: str | None = None
+    position: int | None = None  # where its event is in the notification log
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,240 @@
+"""The Customer aggregate: one stream per customer, one event per recorded command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from customer_domain.fields import FIELDS
+from customer_domain.state import ChangeMarks, Conflict, FieldValue, Receipt
+
+
+class Customer(Aggregate):
+    """A customer, and the audit of everything anyone tried to change on it."""
+
+    INITIAL_VERSION = 0
+
+    class Recorded(Aggregate.Event):
+        """A command, its provenance and its verdict. Every event is one of these."""
+
+        command_id: UUID
+        client_id: str
+        author: str
+        issued_at: datetime
+        effective_at: datetime
+        received_at: datetime
+        base_version: int | None
+        status: str
+        reason: str | None
+        detail: str | None
+        conflict_id: UUID | None
+        fingerprint: str
+        latest_effective_at: datetime
+
+        def apply(self, customer: Customer) -> None:
+            customer.receipts[str(self.command_id)] = Receipt(
+                self.originator_version,
+                self.fingerprint,
+                self.status,
+                self.reason,
+                self.detail,
+                self.conflict_id,
+            )
+            customer.client_clocks[self.client_id] = self.effective_at
+            customer.latest_effective_at = self.latest_effective_at
+
+        def provenance(self, value: Any) -> FieldValue:
+            return FieldValue(
+                value=value,
+                version=self.originator_version,
+                changed_by=self.author,
+                client_id=self.client_id,
+                command_id=str(self.command_id),
+                issued_at=self.issued_at,
+                changed_at=self.effective_at,
+            )
+
+        def changes(self) -> dict[str, Any]:
+            """The fields this event set, with their new values."""
+            return {}
+
+    class Registered(Recorded, Aggregate.Created):
+        name: str
+        email: str | None
+        phone: str | None
+        address: dict[str, str] | None
+        supplier: str | None
+        description: str | None
+        status: str
+
+        def apply(self, customer: Customer) -> None:
+            super().apply(customer)
+            for field, value in self.changes().items():
+                customer.set_value(field, self.provenance(value))
+
+        def changes(self) -> dict[str, Any]:
+            return {field: getattr(self, field) for field in FIELDS}
+
+    class FieldChanged(Recorded):
+        """A field set by its fine-grained command (applied or merged)."""
+
+        value: Any
+        previous: dict[str, Any]
+
+        def apply(self, customer: Customer) -> None:
+            super().apply(customer)
+            customer.set_value(self.field, self.provenance(self.value))
+
+        def changes(self) -> dict[str, Any]:
+            return {self.field: self.value}
+
+    class NameChanged(FieldChanged):
+        field = "name"
+
+    class EmailChanged(FieldChanged):
+        field = "email"
+
+    class PhoneChanged(FieldChanged):
+        field = "phone"
+
+    class AddressChanged(FieldChanged):
+        field = "address"
+
+    class SupplierChanged(FieldChanged):
+        field = "supplier"
+
+    class DescriptionChanged(FieldChanged):
+        field = "description"
+
+    class StatusChanged(FieldChanged):
+        field = "status"
+
+    class ChangeUnchanged(Recorded):
+        """The value sent was already the field's; the greater stamp is kept."""
+
+        field: str
+        restamped: bool
+
+        def apply(self, customer: Customer) -> None:
+            super().apply(customer)
+            if self.restamped:
+                value = customer.fields[self.field].value
+                customer.fields[self.field] = self.provenance(value)
+
+    class ChangeSuperseded(Recorded):
+        """Under last-writer-wins, a value with a greater stamp already stands."""
+
+        field: str
+        value: Any
+        winner: dict[str, Any]
+
+    class CommandRejected(Recorded):
+        """Refused by a rule; ``current`` is the value that stands, if relevant."""
+
+        field: str | None
+        value: Any
+        current: dict[str, Any] | None
+
+    class ConflictOpened(Recorded):
+        field: str
+        base_value: Any
+        current: dict[str, Any]
+        candidate: dict[str, Any]
+
+        def apply(self, customer: Customer) -> None:
+            super().apply(customer)
+            assert self.conflict_id is not None
+            customer.conflicts[self.conflict_id] = Conflict(
+                conflict_id=self.conflict_id,
+                field=self.field,
+                base_value=self.base_value,
+                current=self.current,
+                candidates=(self.candidate,),
+                opened_at=self.effective_at,
+            )
+            customer.open_conflicts[self.field] = self.conflict_id
+
+    class ConflictCandidateAdded(Recorded):
+        field: str
+        candidate: dict[str, Any]
+
+        def apply(self, customer: Customer) -> None:
+            super().apply(customer)
+            assert self.conflict_id is not None
+            conflict = customer.conflicts[self.conflict_id]
+            customer.conflicts[self.conflict_id] = conflict.with_candidate(self.candidate)
+
+    class ConflictResolved(Recorded):
+        """The field set by a resolver; ``chosen`` says whose value it was."""
+
+        field: str
+        value: Any
+        choice: str
+        chosen: dict[str, Any]
+        previous: dict[str, Any]
+
+        def apply(self, customer: Customer) -> None:
+            super().apply(customer)
+            assert self.conflict_id is not None
+            conflict = customer.conflicts[self.conflict_id]
+            customer.conflicts[self.conflict_id] = conflict.resolved(self.resolution())
+            del customer.open_conflicts[self.field]
+            customer.set_value(self.field, self.provenance(self.value))
+
+        def resolution(self) -> dict[str, Any]:
+            return {
+                "choice": self.choice,
+                "value": self.value,
+                "chosen": self.chosen,
+                "resolved_by": self.author,
+                "resolved_at": self.effective_at,
+                "version": self.originator_version,
+            }
+
+        def changes(self) -> dict[str, Any]:
+            return {self.field: self.value}
+
+    def __init__(self) -> None:
+        self.fields: dict[str, FieldValue] = {}
+        self.field_marks: dict[str, ChangeMarks] = {}
+        self.any_field_marks = ChangeMarks()
+        self.conflicts: dict[UUID, Conflict] = {}
+        self.open_conflicts: dict[str, UUID] = {}
+        self.receipts: dict[str, Receipt] = {}
+        self.client_clocks: dict[str, datetime] = {}
+        self.latest_effective_at: datetime | None = None
+
+    def set_value(self, field: str, value: FieldValue) -> None:
+        self.fields[field] = value
+        client = value.client_id
+        self.field_marks[field] = self.field_marks.get(field, ChangeMarks()).changed(
+            value.version, client
+        )
+        self.any_field_marks = self.any_field_marks.changed(value.version, client)
+
+    def value(self, field: str) -> Any:
+        return self.fields[field].value
+
+    @property
+    def is_closed(self) -> bool:
+        return self.value("status") == "closed"
+
+    def changed_by_others_after(
+        self, version: int, client_id: str, field: str | None = None
+    ) -> bool:
+        """Whether a client other than ``client_id`` set ``field`` (or any
+        field) at a version later than ``version``."""
+        marks = self.any_field_marks if field is None else self.field_marks[field]
+        return marks.latest_not_by(client_id) > version
+
+    @classmethod
+    def changed_event(cls, field: str) -> type[FieldChanged]:
+        """The event class of a field's own change (``NameChanged`` for name)."""
+        return getattr(cls, f"{field.title()}Changed")
+
+    def record(self, event_class: type[Recorded], **attributes: Any) -> None:
+        """Record the one event a command causes."""
+        self.trigger_event(event_class, **attributes)

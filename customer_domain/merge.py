@@ -1,0 +1,244 @@
+"""The merge engine: the verdict of one command, and the one event to record.
+
+A pure function of the command, who sent it, the customer's state and the
+configured policy. What it needs of older events (the effective time the
+author had seen, a field's value at the base version) it asks of a
+``History``, which reads at most the events after the base version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from customer_domain.commands import REGISTER, RESOLVE, Command, Sender
+from customer_domain.customer import Customer
+from customer_domain.errors import InvalidValueError
+from customer_domain.fields import FIELDS, check_value
+from customer_domain.policy import LAST_WRITER_WINS, MANUAL, Policy
+from customer_domain.stamps import Stamp, effective_time
+
+CONFLICTS_NAMESPACE = uuid5(NAMESPACE_URL, "customers:conflicts")
+
+
+class History(Protocol):
+    """What the engine may ask of a customer's recorded events."""
+
+    def latest_effective_at(self, version: int) -> datetime:
+        """The latest effective time among the events up to ``version``."""
+
+    def value_at(self, field: str, version: int) -> Any:
+        """The value ``field`` had at ``version``."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A verdict, and the event that records it (None: nothing recorded)."""
+
+    status: str
+    reason: str | None = None
+    detail: str | None = None
+    conflict_id: UUID | None = None
+    event_class: type[Customer.Recorded] | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    duplicate: bool = False
+    version: int | None = None  # what to report when nothing is recorded
+
+
+def decide(
+    command: Command,
+    sender: Sender,
+    customer: Customer | None,
+    history: History | None,
+    policy: Policy,
+) -> Decision:
+    """The verdict of ``command`` on ``customer`` (None: no such customer yet).
+
+    ``history`` is needed only when the customer exists.
+    """
+    if customer is None:
+        if command.type == REGISTER:
+            return _register(command, sender)
+        return Decision("rejected", "customer_not_found", "no customer has this id")
+    receipt = customer.receipts.get(str(command.command_id))
+    if receipt is not None:
+        if receipt.fingerprint != command.fingerprint():
+            return _refused(customer, "command_id_reused", "this command_id was "
+                            "already used for a different command")
+        return Decision(receipt.status, receipt.reason, receipt.detail,
+                        receipt.conflict_id, duplicate=True, version=receipt.version)
+    if command.type == REGISTER:
+        return _refused(customer, "customer_exists", "a customer with this id exists")
+    assert command.base_version is not None
+    if command.base_version > customer.version:
+        return _refused(customer, "base_version_ahead", f"the customer is only at "
+                        f"version {customer.version}")
+    assert history is not None
+    seen_until = history.latest_effective_at(command.base_version)
+    record = _Recorder(command, sender, customer, seen_until)
+    if command.type == RESOLVE:
+        return _resolve(record, customer)
+    return _change(record, customer, history, policy)
+
+
+def _refused(customer: Customer, reason: str, detail: str) -> Decision:
+    """A rejection that is not recorded, reporting the current version."""
+    return Decision("rejected", reason, detail, version=customer.version)
+
+
+def _register(command: Command, sender: Sender) -> Decision:
+    try:
+        values = {f: check_value(f, command.payload.get(f)) for f in FIELDS if f != "status"}
+    except InvalidValueError as error:
+        return Decision("rejected", "invalid_value", str(error))
+    effective_at = min(command.issued_at, sender.received_at)
+    return Decision("applied", event_class=Customer.Registered, attributes={
+        **_provenance(command, sender, effective_at, effective_at),
+        **_verdict("applied"), **values, "status": "active",
+    })
+
+
+class _Recorder:
+    """Builds recorded decisions with the command's provenance."""
+
+    def __init__(self, command: Command, sender: Sender, customer: Customer,
+                 seen_until: datetime) -> None:
+        self.command = command
+        self.sender = sender
+        self.effective_at = effective_time(
+            command.issued_at, sender.received_at, seen_until,
+            customer.client_clocks.get(sender.client_id),
+        )
+        assert customer.latest_effective_at is not None
+        self.latest_effective_at = max(customer.latest_effective_at, self.effective_at)
+        self.stamp = Stamp(self.effective_at, sender.client_id, str(command.command_id))
+
+    def __call__(self, event_class: type[Customer.Recorded], status: str,
+                 reason: str | None = None, detail: str | None = None,
+                 conflict_id: UUID | None = None, **specific: Any) -> Decision:
+        attributes = {
+            **_provenance(self.command, self.sender, self.effective_at,
+                          self.latest_effective_at),
+            **_verdict(status, reason, detail, conflict_id), **specific,
+        }
+        return Decision(status, reason, detail, conflict_id, event_class, attributes)
+
+    def candidate(self, value: Any) -> dict[str, Any]:
+        return {
+            "value": value,
+            "command_id": str(self.command.command_id),
+            "author": self.sender.author,
+            "client_id": self.sender.client_id,
+            "issued_at": self.command.issued_at,
+            "effective_at": self.effective_at,
+        }
+
+
+def _provenance(command: Command, sender: Sender, effective_at: datetime,
+                latest_effective_at: datetime) -> dict[str, Any]:
+    return {
+        "command_id": command.command_id,
+        "client_id": sender.client_id,
+        "author": sender.author,
+        "issued_at": command.issued_at,
+        "effective_at": effective_at,
+        "received_at": sender.received_at,
+        "base_version": command.base_version,
+        "fingerprint": command.fingerprint(),
+        "latest_effective_at": latest_effective_at,
+    }
+
+
+def _verdict(status: str, reason: str | None = None, detail: str | None = None,
+             conflict_id: UUID | None = None) -> dict[str, Any]:
+    return {"status": status, "reason": reason, "detail": detail,
+            "conflict_id": conflict_id}
+
+
+def _change(record: _Recorder, customer: Customer, history: History,
+            policy: Policy) -> Decision:
+    command = record.command
+    name = command.field
+    assert name is not None and command.base_version is not None
+    try:
+        value = check_value(name, command.value)
+    except InvalidValueError as error:
+        return record(Customer.CommandRejected, "rejected", "invalid_value", str(error),
+                      field=name, value=command.value, current=None)
+    if customer.is_closed and name != "status":
+        return record(Customer.CommandRejected, "rejected", "customer_closed",
+                      "the customer is closed", field=name, value=value, current=None)
+    current = customer.fields[name]
+    conflict_id = customer.open_conflicts.get(name)
+    if value == current.value:
+        return record(Customer.ChangeUnchanged, "unchanged", field=name,
+                      restamped=record.stamp > current.stamp)
+    if conflict_id is not None:
+        return record(Customer.ConflictCandidateAdded, "conflict", None,
+                      f"{name} is in an open conflict; this value joins it",
+                      conflict_id, field=name, candidate=record.candidate(value))
+    base = command.base_version
+    client = record.sender.client_id
+    concurrent_field = customer.changed_by_others_after(base, client, name)
+    concurrent_any = customer.changed_by_others_after(base, client)
+    changed = customer.changed_event(name)
+    other = f"{current.changed_by} set {name} to {current.value!r}"
+    if policy.for_field(name) == LAST_WRITER_WINS:
+        if record.stamp < current.stamp:
+            return record(Customer.ChangeSuperseded, "superseded", None,
+                          f"a later edit wins: {other}", field=name, value=value,
+                          winner=current.as_dict())
+        if concurrent_field:
+            return record(changed, "applied", "overwrote_concurrent_edit",
+                          f"overwrote a concurrent edit: {other}",
+                          value=value, previous=current.as_dict())
+    elif concurrent_any if policy.detection == "aggregate" else concurrent_field:
+        if policy.for_field(name) == MANUAL:
+            conflict_id = uuid5(CONFLICTS_NAMESPACE, f"{customer.id}/{command.command_id}")
+            return record(Customer.ConflictOpened, "conflict", None,
+                          f"concurrent edit: {other}; both values are kept",
+                          conflict_id, field=name, current=current.as_dict(),
+                          base_value=history.value_at(name, base),
+                          candidate=record.candidate(value))
+        return record(Customer.CommandRejected, "rejected", "concurrent_edit",
+                      f"first sync wins: {other} since version {base}",
+                      field=name, value=value, current=current.as_dict())
+    status = "merged" if concurrent_any else "applied"
+    return record(changed, status, value=value, previous=current.as_dict())
+
+
+def _resolve(record: _Recorder, customer: Customer) -> Decision:
+    payload = record.command.payload
+    conflict = customer.conflicts.get(UUID(str(payload["conflict_id"])))
+    if conflict is None:
+        return _refused(customer, "conflict_not_found", "no such conflict on this customer")
+    name = conflict.field
+    current = customer.fields[name]
+
+    def rejected(reason: str, detail: str) -> Decision:
+        return record(Customer.CommandRejected, "rejected", reason, detail,
+                      conflict.conflict_id, field=name, value=payload.get("value"),
+                      current=current.as_dict())
+
+    if not conflict.is_open:
+        return rejected("conflict_already_resolved", "the conflict is already resolved")
+    choice = payload["choice"]
+    if choice == "current":
+        value, chosen = current.value, current.as_dict()
+    elif choice == "candidate":
+        chosen = conflict.candidate(str(payload.get("candidate_command_id")))
+        if chosen is None:
+            return rejected("invalid_value", "candidate_command_id names no candidate")
+        value = chosen["value"]
+    else:
+        try:
+            value = check_value(name, payload.get("value"))
+        except InvalidValueError as error:
+            return rejected("invalid_value", str(error))
+        chosen = record.candidate(value)
+    return record(Customer.ConflictResolved, "applied", None, f"{name} resolved",
+                  conflict.conflict_id, field=name, value=value, choice=choice,
+                  chosen=chosen, previous=current.as_dict())

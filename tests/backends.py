@@ -1,0 +1,68 @@
+"""The stores the suites run on, as the environment a deployment would set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+POSTGRES = {
+    "POSTGRES_HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
+    "POSTGRES_PORT": os.environ.get("POSTGRES_PORT", "5432"),
+    "POSTGRES_DBNAME": os.environ.get("POSTGRES_DBNAME", "test"),
+    "POSTGRES_USER": os.environ.get("POSTGRES_USER", "postgres"),
+    "POSTGRES_PASSWORD": os.environ.get("POSTGRES_PASSWORD", ""),
+}
+
+
+def postgres_connection():
+    """A connection to the test server, or a skip (a failure when CI requires it)."""
+    try:
+        import psycopg
+
+        return psycopg.connect(
+            host=POSTGRES["POSTGRES_HOST"],
+            port=POSTGRES["POSTGRES_PORT"],
+            dbname=POSTGRES["POSTGRES_DBNAME"],
+            user=POSTGRES["POSTGRES_USER"],
+            password=POSTGRES["POSTGRES_PASSWORD"] or None,
+            autocommit=True,
+            connect_timeout=3,
+        )
+    except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
+        reason = f"PostgreSQL not reachable at {POSTGRES['POSTGRES_HOST']}: {error}"
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(f"{reason} (REQUIRE_POSTGRES is set)")
+        pytest.skip(reason)
+
+
+@contextmanager
+def postgres_schema() -> Iterator[dict[str, str]]:
+    """A schema of its own for one test, dropped afterwards."""
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with postgres_connection() as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+        try:
+            yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **POSTGRES,
+                   "POSTGRES_SCHEMA": schema}
+        finally:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@contextmanager
+def backend_env(name: str, tmp_path) -> Iterator[dict[str, str]]:
+    """The environment for one named backend."""
+    if name == "popo":
+        yield {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+    elif name == "sqlite":
+        yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+               "SQLITE_DBNAME": str(tmp_path / "customers.db"),
+               "SQLITE_LOCK_TIMEOUT": "10"}
+    elif name == "postgres":
+        with postgres_schema() as env:
+            yield env
+    else:  # pragma: no cover - a typo in a parametrization
+        raise ValueError(name)

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from application import Customers
+from tests.backends import backend_env
+
+APPLICATION_BACKENDS = ["popo", "sqlite", "postgres"]
+
+
+@pytest.fixture(params=APPLICATION_BACKENDS)
+def store_env(request, tmp_path):
+    """The persistence environment of one backend; the suite runs on each."""
+    if request.param == "postgres":
+        request.applymarker(pytest.mark.postgres)
+    with backend_env(request.param, tmp_path) as env:
+        yield env
+
+
+@pytest.fixture
+def make_customers(store_env):
+    """Builds Customers applications on the backend, with extra settings."""
+    apps = []
+
+    def make(**settings: str) -> Customers:
+        app = Customers(env={**store_env, **settings})
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.close()
+
+
+@pytest.fixture
+def customers(make_customers):
+    return make_customers()

@@ -1,0 +1,84 @@
+"""Writers that meet on the same customer all get verdicts; none sees an error."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from tests.devices import Device
+
+
+def run_together(*jobs):
+    barrier = threading.Barrier(len(jobs))
+    outcomes, errors = [None] * len(jobs), []
+
+    def run(index, job):
+        barrier.wait()
+        try:
+            outcomes[index] = job()
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    return outcomes
+
+
+def test_two_threads_on_one_customer_both_get_verdicts(customers):
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    devices = [Device(customers, f"laptop-{i}", f"emp{i}") for i in range(2)]
+    batches = [d.edit(customer_id, 0, name=f"Name {i}", description=f"by {i}")
+               for i, d in enumerate(devices)]
+    outcomes = run_together(*(lambda d=d, b=b: d.sync(b) for d, b in zip(devices, batches)))
+    versions = sorted(r.version for results in outcomes for r in results)
+    assert versions == [1, 2, 3, 4]
+    assert len(customers.history(customer_id)) == 5
+
+
+def test_two_applications_on_one_store_retry_when_the_other_wins(store_env, make_customers):
+    if store_env["PERSISTENCE_MODULE"] == "eventsourcing.popo":
+        pytest.skip("an in-memory store cannot be shared by two applications")
+    first, second = make_customers(), make_customers()
+    customer_id = Device(first, "office", "carol").register()
+    devices = [Device(app, f"laptop-{i}", f"emp{i}") for i, app in enumerate((first, second))]
+    for device in devices:  # both cache the customer at version 0
+        device.app.get_customer(customer_id)
+        device.app.load_for_update(customer_id)
+    rounds = 10
+    jobs = [lambda d=d, i=i: [d.sync(d.edit(customer_id, 0, supplier=f"S{i}-{n}"))
+                              for n in range(rounds)]
+            for i, d in enumerate(devices)]
+    outcomes = run_together(*jobs)
+    versions = sorted(r.version for per_device in outcomes for [r] in per_device)
+    assert versions == list(range(1, 2 * rounds + 1))
+    history = first.history(customer_id)
+    assert len(history) == 2 * rounds + 1
+
+
+def test_a_command_is_decided_again_when_another_writer_got_there_first(
+        store_env, make_customers, monkeypatch):
+    if store_env["PERSISTENCE_MODULE"] == "eventsourcing.popo":
+        pytest.skip("an in-memory store cannot be shared by two applications")
+    first, second = make_customers(), make_customers()
+    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    customer_id = alice.register()
+    save = first.save
+    interleaved = []
+
+    def save_after_bob(*aggregates, **kwargs):
+        if not interleaved:  # bob's batch lands between alice's decision and her save
+            interleaved.append(bob.sync(bob.edit(customer_id, 0, name="Bob's name")))
+        return save(*aggregates, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    [result] = alice.sync(alice.edit(customer_id, 0, name="Alice's name"))
+    [[bobs]] = interleaved
+    assert (bobs.status, bobs.version) == ("applied", 1)
+    assert (result.status, result.version) == ("conflict", 2)  # decided on bob's state
+    assert len(first.history(customer_id)) == 3
