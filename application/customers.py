@@ -16,6 +16,7 @@ from application.config import policy_from_env
 from application.envelopes import as_commands
 from application.intake import Intake
 from application.results import Result
+from application.schema import with_schema_retries
 from customer_domain import Command, Customer, CustomerNotFoundError, Sender
 
 
@@ -29,6 +30,7 @@ class Customers(Application):
     name = "Customers"
     env = {"AGGREGATE_CACHE_MAXSIZE": "10000"}
     LOCK_STRIPES = 64
+    log_section_size = 1000  # the projection reads the log in pages this large
 
     def __init__(
         self, env: EnvType | None = None, clock: Callable[[], datetime] = utc_now
@@ -39,6 +41,9 @@ class Customers(Application):
         # EventStoreDB appends to one stream at a time; SQL stores save many atomically.
         self.saves_across_customers = "eventstoredb" not in type(self.factory).__module__
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
+
+    def construct_recorder(self):
+        return with_schema_retries(super().construct_recorder)
 
     def submit(
         self, client_id: str, author: str, commands: Sequence[Command | Mapping[str, Any]]

@@ -60,6 +60,7 @@ def backend_env(name: str, tmp_path) -> Iterator[dict[str, str]]:
     elif name == "sqlite":
         yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
                "SQLITE_DBNAME": str(tmp_path / "customers.db"),
+               "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(tmp_path / "directory.db"),
                "SQLITE_LOCK_TIMEOUT": "10"}
     elif name == "postgres":
         with postgres_schema() as env:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from application import Customers
+from system.runtime import Deployment
 from tests.backends import backend_env
 
 APPLICATION_BACKENDS = ["popo", "sqlite", "postgres"]
@@ -35,3 +36,23 @@ def make_customers(store_env):
 @pytest.fixture
 def customers(make_customers):
     return make_customers()
+
+
+@pytest.fixture
+def make_deployment(store_env):
+    """Builds deployments (Customers and the projected read model) on the backend."""
+    deployments = []
+
+    def make(projection: str = "sync", **settings: str) -> Deployment:
+        deployment = Deployment({**store_env, **settings}, projection=projection)
+        deployments.append(deployment)
+        return deployment
+
+    yield make
+    for deployment in deployments:
+        deployment.stop()
+
+
+@pytest.fixture
+def deployment(make_deployment):
+    return make_deployment()

@@ -1,0 +1,86 @@
+"""``python -m system``: run the projection apart, rebuild or check the read model.
+
+Persistence comes from the environment, as for the server.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+import click
+
+from application import Customers
+from system import maintenance
+
+
+def _stop_on_signals() -> threading.Event:
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+    return stopping
+
+
+@click.group()
+def cli() -> None:
+    """Maintain the customer read model."""
+
+
+@cli.command()
+@click.option("--interval", default=0.5, show_default=True,
+              help="Seconds between looks at the store when idle.")
+def project(interval: float) -> None:
+    """Follow the customers' store and project the read model until stopped."""
+    stopping = _stop_on_signals()
+    customers = Customers()
+    directory = maintenance.follower(customers)
+    click.echo(f"projecting from position {directory.position()}", err=True)
+    try:
+        while not stopping.is_set():
+            before = directory.position()
+            after = directory.catch_up()
+            if after != before:
+                click.echo(f"projected up to position {after}", err=True)
+            stopping.wait(interval)
+    finally:
+        directory.close()
+        customers.close()
+
+
+@cli.command("rebuild-read-model")
+def rebuild_read_model() -> None:
+    """Rebuild the read model from the event store, from scratch.
+
+    Stop the projection (the server or the projector) first.
+    """
+    customers = Customers()
+    directory = maintenance.follower(customers)
+    try:
+        position = maintenance.rebuild(
+            directory, progress=lambda p: click.echo(f"  at position {p}", err=True))
+        click.echo(f"read model rebuilt up to position {position}")
+    finally:
+        directory.close()
+        customers.close()
+
+
+@cli.command("check-read-model")
+def check_read_model() -> None:
+    """Compare the read model with one rebuilt in memory; exit 1 if they differ."""
+    customers = Customers()
+    directory = maintenance.follower(customers)
+    try:
+        found = maintenance.differences(customers, directory)
+    finally:
+        directory.close()
+        customers.close()
+    for line in found:
+        click.echo(line)
+    if found:
+        sys.exit(1)
+    click.echo("read model equals a fresh rebuild")
+
+
+if __name__ == "__main__":
+    cli()

@@ -1,0 +1,109 @@
+"""CustomerDirectory: the process application that projects the read model."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.application import ProcessingEvent
+from eventsourcing.persistence import ProcessRecorder
+from eventsourcing.system import ProcessApplication
+from eventsourcing.utils import get_topic
+
+from application.schema import with_schema_retries
+from system.recorders import (
+    UPSTREAM,
+    POPODirectoryRecorder,
+    PostgresDirectoryRecorder,
+    SQLiteDirectoryRecorder,
+)
+
+RECORDERS = {
+    "eventsourcing.sqlite": SQLiteDirectoryRecorder,
+    "eventsourcing.postgres": PostgresDirectoryRecorder,
+}
+
+
+class ReadModelStoreError(Exception):
+    """Raised when the read model is given a store that cannot hold it."""
+
+
+class CustomerDirectory(ProcessApplication):
+    """Follows the customers' notification log and projects, exactly once, the
+    customer views and the conflict inbox into its own database."""
+
+    name = "CustomerDirectory"
+    pull_section_size = 500
+
+    def construct_recorder(self) -> ProcessRecorder:
+        module = type(self.factory).__module__
+        if module == "eventsourcing.popo":
+            return POPODirectoryRecorder()
+        if module not in RECORDERS:
+            msg = (f"the read model cannot live in {module} (it needs tracking "
+                   "records): set CUSTOMERDIRECTORY_PERSISTENCE_MODULE to "
+                   "eventsourcing.sqlite or eventsourcing.postgres")
+            raise ReadModelStoreError(msg)
+        self.factory.env[self.factory.PROCESS_RECORDER_TOPIC] = get_topic(RECORDERS[module])
+        return with_schema_retries(self.factory.process_recorder)
+
+    def policy(self, domain_event: Any, processing_event: ProcessingEvent) -> None:
+        """Every customer event is projected by the recorder, in the transaction
+        that records its position."""
+        processing_event.collect_events(customer_event=domain_event)
+
+    def catch_up(self, stop: int | None = None,
+                 progress: Callable[[int], None] | None = None) -> int:
+        """Project the customers' log beyond the current position, up to ``stop``
+        (the end if None), telling ``progress`` each page; returns the position."""
+        for notifications in self.pull_notifications(
+                UPSTREAM, start=self.position(), stop=stop, inclusive_of_start=False):
+            for event, tracking in self.convert_notifications(UPSTREAM, notifications):
+                self.process_event(event, tracking)
+            if progress and notifications:
+                progress(notifications[-1].id)
+        return self.position()
+
+    def position(self) -> int:
+        """The position of the last customer event projected (0: none)."""
+        return self.recorder.position()
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Wait until the read model has reached ``position``; False on timeout."""
+        deadline = time.monotonic() + timeout
+        delay = 0.002
+        while self.position() < position:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            time.sleep(min(delay, remaining))
+            delay = min(delay * 2, 0.05)
+        return True
+
+    def customer_view(self, customer_id: str) -> dict | None:
+        return self.recorder.customer_view(str(customer_id))
+
+    def customer_views_since(self, position: int, limit: int) -> list[dict]:
+        return self.recorder.customer_views_since(position, limit)
+
+    def conflicts(self, status: str | None = None, customer_id: str | None = None
+                  ) -> list[dict]:
+        return self.recorder.conflicts(status, customer_id and str(customer_id))
+
+    def conflict(self, conflict_id: str) -> dict | None:
+        return self.recorder.conflict(str(conflict_id))
+
+    def contents(self) -> dict[str, Any]:
+        """The whole read model, for comparing one with another."""
+        views, since = [], 0
+        while page := self.customer_views_since(since, 1000):
+            views += page
+            since = page[-1]["position"]
+        return {"position": self.position(),
+                "customers": {v["customer_id"]: v for v in views},
+                "conflicts": {c["conflict_id"]: c for c in self.conflicts()}}
+
+    def clear(self) -> None:
+        """Forget the read model and its position, to rebuild it from scratch."""
+        self.recorder.clear()

@@ -1,0 +1,93 @@
+"""Running the system: command intake and the projection, as configured.
+
+``projection`` is how the read model follows the customers' log:
+
+- ``sync``: the library's single-threaded runner; a write returns once it is
+  projected (embedded use, tests);
+- ``threads``: the library's multi-threaded runner; the projection runs
+  behind the writes (the server), prompted by every save and every
+  ``poll_interval`` seconds so it also sees what other processes wrote;
+- ``off``: this process only writes and reads; a separate projector
+  (``python -m system project``) follows the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+
+from eventsourcing.system import (
+    MultiThreadedRunner,
+    RecordingEvent,
+    Runner,
+    SingleThreadedRunner,
+)
+
+from application import Customers
+from system import customer_system
+from system.directory import CustomerDirectory
+from system.recorders import UPSTREAM
+
+PROJECTIONS = ("sync", "threads", "off")
+
+
+class Deployment:
+    """The applications of one process, and how its projection runs."""
+
+    def __init__(self, env: Mapping[str, str] | None = None, projection: str = "sync",
+                 poll_interval: float = 1.0) -> None:
+        if projection not in PROJECTIONS:
+            msg = f"unknown projection {projection!r}: use one of {', '.join(PROJECTIONS)}"
+            raise ValueError(msg)
+        self.projection = projection
+        env = dict(env or {})
+        self.runner: Runner | None = None
+        self._stopping = threading.Event()
+        if projection == "off":
+            self.customers = Customers(env=env)
+            self.directory = CustomerDirectory(env=env)
+            return
+        runner_class = SingleThreadedRunner if projection == "sync" else MultiThreadedRunner
+        self.runner = runner_class(customer_system, env=env)
+        self.runner.start()
+        self.customers = self.runner.get(Customers)
+        self.directory = self.runner.get(CustomerDirectory)
+        if projection == "sync":
+            self.directory.catch_up()  # whatever was recorded while nothing projected
+        else:
+            self._ticker = threading.Thread(target=self._tick, args=(poll_interval,),
+                                            name="projection-ticker", daemon=True)
+            self._ticker.start()
+
+    def _tick(self, interval: float) -> None:
+        thread = self.runner.threads[CustomerDirectory.name]
+        prompt = RecordingEvent(UPSTREAM, [], None)
+        while True:
+            thread.receive_recording_event(prompt)
+            if self._stopping.wait(interval):
+                return
+
+    @property
+    def projection_error(self) -> Exception | None:
+        """Why the projection stopped, if it has."""
+        if isinstance(self.runner, MultiThreadedRunner):
+            return self.runner.threads[CustomerDirectory.name].error
+        return None
+
+    def wait_for(self, position: int, timeout: float) -> bool:
+        """Read-your-writes: wait until the read model has reached ``position``."""
+        return self.directory.wait_for(position, timeout)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self.runner is not None:
+            self.runner.stop()
+        else:
+            self.customers.close()
+            self.directory.close()
+
+    def __enter__(self) -> Deployment:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,129 @@
+"""The read side: customer views and the conflict inbox, projected exactly once."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from system import maintenance
+from system.directory import CustomerDirectory
+from tests.devices import Device, customer_at_version_20
+
+
+def seed_conflict(deployment):
+    office = Device(deployment.customers, "office", "carol")
+    customer_id = customer_at_version_20(office)
+    alice = Device(deployment.customers, "laptop-a", "alice")
+    bob = Device(deployment.customers, "laptop-b", "bob")
+    alice.sync(alice.edit(customer_id, 20, name="John Doe", supplier="Alice Supplies"))
+    [conflict, merged] = bob.sync(bob.edit(customer_id, 20, name="Joan d'Arc",
+                                           phone="+33 1 23 45 67 89"))
+    return customer_id, conflict, merged, bob
+
+
+def test_the_view_shows_values_provenance_and_open_conflicts(deployment):
+    customer_id, conflict, merged, _ = seed_conflict(deployment)
+    view = deployment.directory.customer_view(customer_id)
+    assert (view["version"], view["name"], view["supplier"], view["phone"]) == (
+        24, "John Doe", "Alice Supplies", "+33 1 23 45 67 89")
+    assert view["fields"]["name"]["changed_by"] == "alice"
+    assert view["fields"]["phone"] == {
+        "version": 24, "changed_by": "bob",
+        "changed_at": view["fields"]["phone"]["changed_at"]}
+    assert view["position"] == merged.position == deployment.directory.position()
+    [open_conflict] = view["conflicts"]
+    assert open_conflict["conflict_id"] == str(conflict.conflict_id)
+    assert (open_conflict["base_value"], open_conflict["current"]["value"]) == (
+        "Acme", "John Doe")
+    assert [c["value"] for c in open_conflict["candidates"]] == ["Joan d'Arc"]
+
+
+def test_the_conflict_inbox_follows_resolution(deployment):
+    customer_id, conflict, _, bob = seed_conflict(deployment)
+    directory = deployment.directory
+    assert [c["conflict_id"] for c in directory.conflicts("open")] == [
+        str(conflict.conflict_id)]
+    bob.sync([bob.resolve(customer_id, conflict.conflict_id, 24, "value",
+                          value="Jean Dupont")])
+    assert directory.conflicts("open") == []
+    [resolved] = directory.conflicts("resolved", customer_id)
+    assert resolved["resolution"]["value"] == "Jean Dupont"
+    assert resolved["resolution"]["resolved_by"] == "bob"
+    view = directory.customer_view(customer_id)
+    assert (view["name"], view["conflicts"]) == ("Jean Dupont", [])
+    assert directory.conflict(conflict.conflict_id)["status"] == "resolved"
+
+
+def test_views_changed_after_a_position_come_in_position_order(deployment):
+    office = Device(deployment.customers, "office", "carol")
+    ids = [office.register(f"Customer {i}") for i in range(5)]
+    office.sync(office.edit(ids[1], 0, name="Changed"))
+    directory = deployment.directory
+    first = directory.customer_views_since(0, limit=3)
+    assert [v["name"] for v in first] == ["Customer 0", "Customer 2", "Customer 3"]
+    rest = directory.customer_views_since(first[-1]["position"], limit=3)
+    assert [v["name"] for v in rest] == ["Customer 4", "Changed"]
+    assert directory.customer_views_since(rest[-1]["position"], limit=3) == []
+
+
+def test_projection_stopped_mid_stream_resumes_exactly_once(deployment, monkeypatch):
+    office = Device(deployment.customers, "office", "carol")
+    customer_id = office.register()
+    directory = deployment.directory
+    projected = []
+    real_policy = CustomerDirectory.policy
+
+    def failing_policy(self, event, processing_event):
+        if len(projected) == 3:
+            raise RuntimeError("projection interrupted")
+        projected.append(event.originator_version)
+        real_policy(self, event, processing_event)
+
+    monkeypatch.setattr(CustomerDirectory, "policy", failing_policy)
+    with pytest.raises(RuntimeError):  # the single-threaded runner projects in the writer
+        for n in range(6):
+            office.sync(office.edit(customer_id, n, description=f"note {n}"))
+    assert directory.customer_view(customer_id)["version"] == 3
+    monkeypatch.setattr(CustomerDirectory, "policy", real_policy)
+    recorded = deployment.customers.get_customer(customer_id).version
+    directory.catch_up()
+    assert directory.customer_view(customer_id)["version"] == recorded
+    assert maintenance.differences(deployment.customers, directory) == []
+
+
+def test_rebuilding_from_scratch_gives_the_live_model(deployment):
+    seed_conflict(deployment)
+    live = deployment.directory.contents()
+    assert maintenance.differences(deployment.customers, deployment.directory) == []
+    position = maintenance.rebuild(deployment.directory)
+    assert position == live["position"]
+    assert deployment.directory.contents() == live
+
+
+def test_a_damaged_read_model_is_reported(deployment):
+    customer_id, *_ = seed_conflict(deployment)
+    deployment.directory.clear()
+    found = maintenance.differences(deployment.customers, deployment.directory)
+    assert found and any(str(customer_id) in line for line in found)
+
+
+def test_writes_return_before_the_projection_with_the_threaded_runner(
+        make_deployment, monkeypatch):
+    deployment = make_deployment("threads")
+    office = Device(deployment.customers, "office", "carol")
+    released = threading.Event()
+    real_policy = CustomerDirectory.policy
+
+    def slow_policy(self, event, processing_event):
+        released.wait(10)
+        real_policy(self, event, processing_event)
+
+    monkeypatch.setattr(CustomerDirectory, "policy", slow_policy)
+    customer_id = office.register()
+    [result] = office.sync(office.edit(customer_id, 0, name="Later"))
+    assert deployment.directory.customer_view(customer_id) is None
+    assert not deployment.wait_for(result.position, timeout=0.2)
+    released.set()
+    assert deployment.wait_for(result.position, timeout=10)
+    assert deployment.directory.customer_view(customer_id)["name"] == "Later"
