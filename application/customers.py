@@ -46,15 +46,22 @@ class Customers(Application):
         return with_schema_retries(super().construct_recorder)
 
     def submit(
-        self, client_id: str, author: str, commands: Sequence[Command | Mapping[str, Any]]
+        self,
+        client_id: str,
+        author: str,
+        commands: Sequence[Command | Mapping[str, Any]],
+        *,
+        expected_version: int | None = None,
     ) -> list[Result]:
         """Decide every command in request order and return one Result each.
 
         Raises MalformedCommandError (nothing recorded) if any envelope is
-        not a command.
+        not a command. With ``expected_version`` (strict optimistic
+        concurrency, nothing merged), raises VersionMismatchError unless the
+        customer is at that version, or the command was already processed.
         """
         batch = as_commands(list(commands))
-        intake = Intake(self, Sender(client_id, author, self.clock()))
+        intake = Intake(self, Sender(client_id, author, self.clock()), expected_version)
         with self._locked(command.customer_id for command in batch):
             return intake.process(batch)
 
@@ -63,6 +70,21 @@ class Customers(Application):
             return self.repository.get(customer_id, version=version)
         except AggregateNotFoundError:
             raise CustomerNotFoundError(customer_id) from None
+
+    def version_of(self, customer_id: UUID) -> int:
+        """The customer's current version, read without copying the customer."""
+        return self._peek(customer_id).version
+
+    def has_processed(self, customer_id: UUID, command_id: object) -> bool:
+        """Whether a command with this id was already recorded for the customer."""
+        return str(command_id) in self._peek(customer_id).receipts
+
+    def _peek(self, customer_id: UUID) -> Customer:
+        with self._locked([customer_id]):
+            customer = self.load_for_update(customer_id)
+        if customer is None:
+            raise CustomerNotFoundError(customer_id)
+        return customer
 
     def history(self, customer_id: UUID) -> list[Customer.Recorded]:
         """Every recorded command of the customer, in version order."""

@@ -11,7 +11,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application.history import StoredHistory
 from application.results import Result
-from customer_domain import Command, Customer, Sender, decide
+from customer_domain import Command, Customer, Sender, VersionMismatchError, decide
 from customer_domain.merge import Decision
 
 if TYPE_CHECKING:
@@ -31,9 +31,11 @@ class Intake:
 
     MAX_ATTEMPTS = 30
 
-    def __init__(self, app: Customers, sender: Sender) -> None:
+    def __init__(self, app: Customers, sender: Sender,
+                 expected_version: int | None = None) -> None:
         self.app = app
         self.sender = sender
+        self.expected_version = expected_version
         self.results: dict[int, Result] = {}
 
     def process(self, batch: list[Command]) -> list[Result]:
@@ -71,6 +73,7 @@ class Intake:
         customer = self.app.load_for_update(items[0][1].customer_id)
         verdicts = []
         for index, command in items:
+            self._check_expected_version(customer, command)
             history = StoredHistory(self.app.events, customer) if customer else None
             decision = decide(command, self.sender, customer, history, self.app.policy)
             if decision.event_class is Customer.Registered:
@@ -83,6 +86,12 @@ class Intake:
             version = customer.version if decision.event_class else decision.version
             verdicts.append((index, command, decision, version))
         return customer, verdicts
+
+    def _check_expected_version(self, customer: Customer | None, command: Command) -> None:
+        if (self.expected_version is not None and customer is not None
+                and str(command.command_id) not in customer.receipts
+                and customer.version != self.expected_version):
+            raise VersionMismatchError(customer.id, customer.version)
 
     def _save(self, decided: dict[UUID, tuple[Customer | None, list[tuple]]]) -> None:
         recordings = self.app.save(*(customer for customer, _ in decided.values()))

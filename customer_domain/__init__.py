@@ -7,6 +7,7 @@ from customer_domain.errors import (
     CustomerNotFoundError,
     InvalidValueError,
     MalformedCommandError,
+    VersionMismatchError,
 )
 from customer_domain.merge import Decision, History, Policy, decide
 
@@ -22,5 +23,6 @@ __all__ = [
     "MalformedCommandError",
     "Policy",
     "Sender",
+    "VersionMismatchError",
     "decide",
 ]

@@ -27,7 +27,7 @@ class Customer(Aggregate):
         effective_at: datetime
         received_at: datetime
         base_version: int | None
-        status: str
+        verdict: str
         reason: str | None
         detail: str | None
         conflict_id: UUID | None
@@ -38,7 +38,7 @@ class Customer(Aggregate):
             customer.receipts[str(self.command_id)] = Receipt(
                 self.originator_version,
                 self.fingerprint,
-                self.status,
+                self.verdict,
                 self.reason,
                 self.detail,
                 self.conflict_id,

@@ -33,3 +33,12 @@ class MalformedCommandError(CustomerError):
     def __init__(self, errors: dict) -> None:
         super().__init__(f"malformed command: {errors}")
         self.errors = errors
+
+
+class VersionMismatchError(CustomerError):
+    """Raised when a command required the customer to be at another version."""
+
+    def __init__(self, customer_id: object, current_version: int) -> None:
+        super().__init__(f"customer {customer_id} is at version {current_version}")
+        self.customer_id = customer_id
+        self.current_version = current_version

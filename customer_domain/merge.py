@@ -154,7 +154,7 @@ def _provenance(command: Command, sender: Sender, effective_at: datetime,
 
 def _verdict(status: str, reason: str | None = None, detail: str | None = None,
              conflict_id: UUID | None = None) -> dict[str, Any]:
-    return {"status": status, "reason": reason, "detail": detail,
+    return {"verdict": status, "reason": reason, "detail": detail,
             "conflict_id": conflict_id}
 
 

@@ -113,13 +113,13 @@ def history_event(event: Customer.Recorded) -> dict[str, Any]:
         "effective_at": event.effective_at,
         "received_at": event.received_at,
         "base_version": event.base_version,
-        "status": event.status,
+        "status": event.verdict,
         "reason": event.reason,
         "detail": event.detail,
         "conflict_id": event.conflict_id,
         "changes": event.changes(),
     }
-    skip = {"originator_id", "originator_version", "timestamp", "fingerprint",
+    skip = {"originator_id", "originator_version", "timestamp", "fingerprint", "verdict",
             "latest_effective_at", "originator_topic", *FIELDS}
     extra = {k: v for k, v in vars(event).items() if k not in common and k not in skip}
     return jsonable({**common, **extra})

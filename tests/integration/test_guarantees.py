@@ -129,7 +129,7 @@ def test_manual_loses_nothing_and_resending_changes_nothing(
                 event = history[result.version]
                 recorded += 1
                 assert str(event.command_id) == envelope["command_id"]
-                assert event.status == result.status
+                assert event.verdict == result.status
                 if result.status in ("applied", "merged"):
                     assert event.changes() == {field: value}
                 elif result.status == "unchanged":

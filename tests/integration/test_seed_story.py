@@ -104,6 +104,6 @@ def test_every_verdict_is_recorded_in_the_stream(story):
     assert [e.originator_version for e in history] == list(range(23))
     for result in results:
         event = history[result.version]
-        assert (str(event.command_id), event.status) == (
+        assert (str(event.command_id), event.verdict) == (
             str(result.command_id), result.status)
     assert history[22].author == "bob" and history[22].client_id == "laptop-b"

@@ -255,3 +255,13 @@ def test_a_clients_commands_are_ordered_by_its_queue():
     stream.send("a", "ChangeSupplier", {"supplier": "X"}, 0,
                 issued_at=T0 - timedelta(days=2))
     assert stream.events[-1].effective_at == first + timedelta(microseconds=1)
+
+
+def test_resent_registration_answers_applied_as_a_duplicate():
+    stream = Stream()
+    command_id = uuid.uuid4()
+    stream.send("a", "RegisterCustomer", name("Acme"), command_id=command_id, issued_at=T0)
+    again = stream.send("a", "RegisterCustomer", name("Acme"), command_id=command_id,
+                        issued_at=T0)
+    assert (again.status, again.duplicate, again.version) == ("applied", True, 0)
+    assert stream.value("status") == "active"
