@@ -53,8 +53,9 @@ class RegisterPayloadSchema(StrictSchema):
     description = _nullable_string()
 
 
-class ResolvePayloadSchema(StrictSchema):
-    conflict_id = fields.UUID(required=True)
+class ResolutionSchema(StrictSchema):
+    """How a conflict is resolved: the current value, a candidate, or a new value."""
+
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
     candidate_command_id = fields.UUID()
     value = fields.Raw(allow_none=True)
@@ -66,6 +67,10 @@ class ResolvePayloadSchema(StrictSchema):
                                   "candidate_command_id")
         if data.get("choice") == "value" and "value" not in data:
             raise ValidationError("required when choice is value", "value")
+
+
+class ResolvePayloadSchema(ResolutionSchema):
+    conflict_id = fields.UUID(required=True)
 
 
 def _change_payload(field: str) -> type[Schema]:

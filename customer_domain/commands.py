@@ -35,6 +35,7 @@ class Command:
     base_version: int | None
     issued_at: datetime
     payload: Mapping[str, Any]
+    issued_at_defaulted: bool = False  # the client sent none: the server's clock
 
     @property
     def field(self) -> str | None:
@@ -46,8 +47,10 @@ class Command:
         return self.payload[FIELD_OF_COMMAND[self.type]]
 
     def fingerprint(self) -> str:
-        """Identifies the envelope as compared for idempotency (not its base)."""
-        issued = self.issued_at.astimezone(timezone.utc).isoformat()
+        """Identifies the envelope as compared for idempotency: not its base, nor
+        a time the server supplied (a re-send would get another)."""
+        issued = None if self.issued_at_defaulted else (
+            self.issued_at.astimezone(timezone.utc).isoformat())
         content = [self.type, str(self.customer_id), self.payload, issued]
         encoded = json.dumps(content, sort_keys=True, default=str).encode()
         return hashlib.sha256(encoded).hexdigest()[:32]

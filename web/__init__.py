@@ -1,0 +1,43 @@
+"""The HTTP API: a thin Flask layer over the application and the read model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from system.runtime import Deployment
+from web import auth, conflicts, customers, health, sync
+from web.openapi import build_spec
+from web.problems import register_error_handlers
+
+MAX_BODY_BYTES = 1024 * 1024
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``config`` may hold ``DEPLOYMENT`` (a running Deployment),
+    else ``PERSISTENCE`` (environment for one) and ``PROJECTION``;
+    ``AUTH_TOKENS`` ("token=employee,..." or a dict) and ``READ_WAIT_SECONDS``
+    default to the environment variables of the same names."""
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
+        AUTH_TOKENS=os.environ.get("AUTH_TOKENS", ""),
+        READ_WAIT_SECONDS=float(os.environ.get("READ_WAIT_SECONDS", "5")),
+        PROJECTION="threads",
+        PERSISTENCE={},
+    )
+    app.config.update(config or {})
+    if isinstance(app.config["AUTH_TOKENS"], str):
+        app.config["AUTH_TOKENS"] = auth.parse_tokens(app.config["AUTH_TOKENS"])
+    deployment = app.config.get("DEPLOYMENT") or Deployment(
+        app.config["PERSISTENCE"], projection=app.config["PROJECTION"])
+    app.extensions["deployment"] = deployment
+    app.extensions["openapi"] = build_spec()
+    register_error_handlers(app)
+    app.before_request(auth.authenticate)
+    for module in (health, sync, customers, conflicts):
+        app.register_blueprint(module.blueprint)
+    return app

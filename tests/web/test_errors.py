@@ -1,0 +1,60 @@
+"""Whole-request errors: clear 4xx problems, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from eventsourcing.persistence import OperationalError
+
+from tests.web.conftest import command
+
+
+@pytest.mark.parametrize("body", [
+    b"{", b"[1, 2]", b'"text"', b"null", b"\xff\xfe{}", b'{"client_id": NaN}',
+    b'{"a": Infinity}', b"[" * 100_000 + b"]" * 100_000, b'{"client_id": "\\ud800"}',
+])
+def test_a_body_that_is_not_a_json_object_is_400(api, body):
+    response = api.post("/sync", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.mimetype == "application/problem+json"
+    assert set(response.json) >= {"type", "title", "status", "detail"}
+
+
+@pytest.mark.parametrize("path", ["/customers/not-a-uuid", "/nowhere"])
+def test_unknown_paths_are_404_problems(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_a_busy_store_is_503_with_retry_after(api, monkeypatch):
+    customer_id = api.register()
+    deployment = api.client.application.extensions["deployment"]
+
+    def busy(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(deployment.customers, "submit", busy)
+    response = api.post("/sync", {"client_id": "laptop-a", "commands": [
+        command("ChangeName", customer_id, {"name": "Beta"}, 0)]})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+
+
+@pytest.mark.parametrize(("headers", "error"), [
+    ({}, None),
+    ({"Authorization": "Basic YWxpY2U6c2VjcmV0"}, None),
+    ({"Authorization": "Bearer"}, None),
+    ({"Authorization": "Bearer not-a-token"}, "invalid_token"),
+    ({"Authorization": "Bearer alice-token-revoked"}, "invalid_token"),
+])
+def test_missing_malformed_and_unknown_tokens_are_401(api, headers, error):
+    response = api.client.get("/customers", headers=headers)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    if error:
+        assert error in response.headers["WWW-Authenticate"]
+
+
+def test_health_and_the_openapi_document_need_no_token(api):
+    assert api.client.get("/health").status_code == 200
+    assert api.client.get("/openapi.json").status_code == 200

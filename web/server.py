@@ -1,0 +1,102 @@
+"""``customers-server``: the API on a production WSGI server (waitress)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+import click
+import waitress
+
+from system.runtime import PROJECTIONS, Deployment
+from web import create_app
+
+DEMO_TOKENS = "alice-token=alice,bob-token=bob"
+logger = logging.getLogger("customers.server")
+
+
+class _Shutdown(Exception):
+    """Raised in the main thread by SIGTERM or SIGINT."""
+
+
+def persistence_env(environ: Mapping[str, str], data_dir: Path) -> dict[str, str]:
+    """The embedded default: SQLite files in ``data_dir`` for each application
+    whose store the environment does not choose."""
+    env: dict[str, str] = {}
+    for app, file in (("CUSTOMERS", "customers.db"), ("CUSTOMERDIRECTORY", "directory.db")):
+        if not (environ.get(f"{app}_PERSISTENCE_MODULE") or environ.get("PERSISTENCE_MODULE")):
+            env[f"{app}_PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
+            env[f"{app}_SQLITE_DBNAME"] = str(data_dir / file)
+            env.setdefault("SQLITE_LOCK_TIMEOUT", environ.get("SQLITE_LOCK_TIMEOUT", "5"))
+    return env
+
+
+def _fail(message: str) -> None:
+    click.echo(f"customers-server: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--data-dir", default="./var", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the embedded SQLite files live.")
+@click.option("--demo", is_flag=True, help="Use the demo tokens alice-token and bob-token.")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Worker threads serving requests.")
+def main(host: str, port: int, data_dir: Path, demo: bool, threads: int) -> None:
+    """Serve the customers API. Persistence comes from the environment
+    (the eventsourcing library's variables), SQLite files in --data-dir by default."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    tokens = os.environ.get("AUTH_TOKENS", "")
+    if demo:
+        tokens = tokens or DEMO_TOKENS
+        click.echo("WARNING: demo mode; anyone with a demo token can write. Tokens: "
+                   "alice-token (alice), bob-token (bob)", err=True)
+    elif not tokens.strip():
+        _fail("no AUTH_TOKENS configured (e.g. AUTH_TOKENS='tokenA=alice,tokenB=bob'), "
+              "or use --demo")
+    projection = os.environ.get("PROJECTION", "threads")
+    if projection not in PROJECTIONS:
+        _fail(f"PROJECTION must be one of {', '.join(PROJECTIONS)}, not {projection!r}")
+    env = persistence_env(os.environ, data_dir)
+    try:
+        if env:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        deployment = Deployment(env, projection=projection)
+        app = create_app({"DEPLOYMENT": deployment, "AUTH_TOKENS": tokens})
+    except (OSError, ValueError) as error:
+        _fail(str(error))
+    try:
+        server = waitress.create_server(app, host=host, port=port, threads=threads)
+    except OSError as error:
+        deployment.stop()
+        _fail(f"cannot listen on {host}:{port}: {error}")
+    where = f"SQLite files in {data_dir.resolve()}" if env else "the store the environment names"
+    click.echo(f"serving on http://{server.effective_host}:{server.effective_port} "
+               f"(data: {where}; projection: {projection})", err=True)
+    serve(server, deployment)
+
+
+def serve(server, deployment: Deployment) -> None:
+    """Run until SIGTERM or SIGINT, then finish the requests in progress and
+    stop the projection before exiting."""
+    def shut_down(signum, _frame):
+        raise _Shutdown(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGTERM, shut_down)
+    signal.signal(signal.SIGINT, shut_down)
+    try:
+        server.run()
+    except _Shutdown as reason:
+        logger.info("%s received: stopping", reason)
+    finally:
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=30)
+        server.close()
+        deployment.stop()
+        logger.info("stopped")

@@ -1,0 +1,21 @@
+"""POST /sync: an offline client's whole outbox, one verdict per command."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from web import schemas
+from web.bodies import load_body
+from web.context import RESULT, batch_position, deployment, employee
+
+blueprint = Blueprint("sync", __name__)
+SYNC_REQUEST = schemas.SyncRequest()
+
+
+@blueprint.post("/sync")
+def sync():
+    request = load_body(SYNC_REQUEST)
+    results = deployment().customers.submit(request["client_id"], employee(),
+                                            request["commands"])
+    return {"results": RESULT.dump(results, many=True),
+            "position": batch_position(results)}
