@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test clean
+.PHONY: install run test demo clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -17,6 +17,9 @@ install: $(INSTALLED)
 
 run: $(INSTALLED)
 	$(VENV)/bin/customers-server --demo
+
+demo: $(INSTALLED)
+	$(PY) -m client.demo
 
 test: $(INSTALLED)
 	$(PY) -m pytest

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 import waitress
+from waitress import wasyncore
 
 from system.runtime import PROJECTIONS, Deployment
 from web import create_app
@@ -19,8 +20,9 @@ DEMO_TOKENS = "alice-token=alice,bob-token=bob"
 logger = logging.getLogger("customers.server")
 
 
-class _Shutdown(Exception):
-    """Raised in the main thread by SIGTERM or SIGINT."""
+class _Shutdown(wasyncore.ExitNow):
+    """Raised in the main thread by SIGTERM or SIGINT (an ExitNow, which waitress's
+    event loop lets through rather than closing one connection with it)."""
 
 
 def persistence_env(environ: Mapping[str, str], data_dir: Path) -> dict[str, str]:
@@ -87,6 +89,8 @@ def serve(server, deployment: Deployment) -> None:
     """Run until SIGTERM or SIGINT, then finish the requests in progress and
     stop the projection before exiting."""
     def shut_down(signum, _frame):
+        for name in (signal.SIGTERM, signal.SIGINT):  # a second signal must not
+            signal.signal(name, signal.SIG_IGN)       # interrupt the clean-up
         raise _Shutdown(signal.Signals(signum).name)
 
     signal.signal(signal.SIGTERM, shut_down)

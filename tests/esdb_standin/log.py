@@ -176,7 +176,9 @@ class EventLog:
             if not backwards:
                 start = 0 if revision is None else revision
                 return stream[start : start + count]
-            last = len(stream) - 1 if revision is None else min(revision, len(stream) - 1)
+            last = len(stream) - 1
+            if revision is not None:
+                last = min(revision, last)
             first = max(0, last - count + 1)
             return stream[first : last + 1][::-1]
 

@@ -46,7 +46,7 @@ SYSTEM_EVENTS = (
     ("$epoch-information", "$epoch", {"epochNumber": 0, "epochPosition": 0}),
     ("$$$users", "$metadata", {"$acl": {"$r": "$admins", "$w": "$admins"}}),
     ("$users", "$User", {"loginName": "admin"}),
-    ("$user-admin", "$user", {"loginName": "admin", "fullName": "KurrentDB Administrator"}),
+    ("$user-admin", "$user", {"loginName": "admin", "fullName": "Administrator"}),
     ("$settings", "$settings", {"$userStreamAcl": {"$r": "$all"}}),
 )
 
@@ -113,7 +113,8 @@ class StandInServer:
             max_workers=self._max_workers, thread_name_prefix="esdb-standin"
         )
         server = grpc.server(self._executor, options=[("grpc.so_reuseport", 0)])
-        streams_pb2_grpc.add_StreamsServicer_to_server(StreamsServicer(self.log), server)
+        streams = StreamsServicer(self.log)
+        streams_pb2_grpc.add_StreamsServicer_to_server(streams, server)
         gossip_pb2_grpc.add_GossipServicer_to_server(GossipServicer(self), server)
         self.port = server.add_insecure_port(f"{self.host}:0")
         server.start()

@@ -1,0 +1,1 @@
+"""The occasionally connected client: a durable outbox and a local view model."""
