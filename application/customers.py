@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from copy import deepcopy
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
@@ -28,7 +29,9 @@ class Customers(Application):
     """Decides and records a verdict for every command of a batch."""
 
     name = "Customers"
-    env = {"AGGREGATE_CACHE_MAXSIZE": "10000"}
+    # The cache is trusted when deciding (a save that loses to another writer
+    # fails and is decided again); reads that must be current catch up first.
+    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
     LOCK_STRIPES = 64
     log_section_size = 1000  # the projection reads the log in pages this large
 
@@ -66,6 +69,10 @@ class Customers(Application):
             return intake.process(batch)
 
     def get_customer(self, customer_id: UUID, version: int | None = None) -> Customer:
+        """A copy of the customer as recorded (now, or at ``version``)."""
+        if version is None:
+            with self._locked([customer_id]):
+                return deepcopy(self._current(customer_id))
         try:
             return self.repository.get(customer_id, version=version)
         except AggregateNotFoundError:
@@ -73,17 +80,21 @@ class Customers(Application):
 
     def version_of(self, customer_id: UUID) -> int:
         """The customer's current version, read without copying the customer."""
-        return self._peek(customer_id).version
+        with self._locked([customer_id]):
+            return self._current(customer_id).version
 
     def has_processed(self, customer_id: UUID, command_id: object) -> bool:
         """Whether a command with this id was already recorded for the customer."""
-        return str(command_id) in self._peek(customer_id).receipts
-
-    def _peek(self, customer_id: UUID) -> Customer:
         with self._locked([customer_id]):
-            customer = self.load_for_update(customer_id)
+            return str(command_id) in self._current(customer_id).receipts
+
+    def _current(self, customer_id: UUID) -> Customer:
+        """The cached customer, caught up with what other processes recorded."""
+        customer = self.load_for_update(customer_id)
         if customer is None:
             raise CustomerNotFoundError(customer_id)
+        for event in self.events.get(customer_id, gt=customer.version):
+            event.mutate(customer)
         return customer
 
     def history(self, customer_id: UUID) -> list[Customer.Recorded]:

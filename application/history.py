@@ -25,9 +25,10 @@ class StoredHistory:
         return self.customer.version - len(self.customer.pending_events)
 
     def latest_effective_at(self, version: int) -> datetime:
-        if version == self.customer.version:
-            assert self.customer.latest_effective_at is not None
-            return self.customer.latest_effective_at
+        recent = self.customer.recent_latest_effective_at
+        back = self.customer.version - version
+        if back < len(recent):
+            return recent[-1 - back]
         return next(self._events_after(version - 1, page_size=1)).latest_effective_at
 
     def value_at(self, field: str, version: int) -> Any:

@@ -12,6 +12,9 @@ from customer_domain.fields import FIELDS
 from customer_domain.state import ChangeMarks, Conflict, FieldValue, Receipt
 
 
+RECENT = 64  # versions whose latest effective time a customer keeps at hand
+
+
 class Customer(Aggregate):
     """A customer, and the audit of everything anyone tried to change on it."""
 
@@ -45,6 +48,8 @@ class Customer(Aggregate):
             )
             customer.client_clocks[self.client_id] = self.effective_at
             customer.latest_effective_at = self.latest_effective_at
+            recent = customer.recent_latest_effective_at
+            customer.recent_latest_effective_at = [*recent[1 - RECENT:], self.latest_effective_at]
 
         def provenance(self, value: Any) -> FieldValue:
             return FieldValue(
@@ -206,6 +211,8 @@ class Customer(Aggregate):
         self.receipts: dict[str, Receipt] = {}
         self.client_clocks: dict[str, datetime] = {}
         self.latest_effective_at: datetime | None = None
+        # The latest effective time at each of the last RECENT versions, oldest first.
+        self.recent_latest_effective_at: list[datetime] = []
 
     def set_value(self, field: str, value: FieldValue) -> None:
         self.fields[field] = value
