@@ -80,7 +80,7 @@ class StandInServer:
     ...     client = KurrentDBClient(server.uri)
     """
 
-    def __init__(self, host: str = "127.0.0.1", max_workers: int = 64) -> None:
+    def __init__(self, host: str = "127.0.0.1", max_workers: int = 128) -> None:
         self.host = host
         self.port = 0
         self.log = EventLog()
@@ -106,13 +106,19 @@ class StandInServer:
         return f"esdb://{self.host}:{self.port}?Tls=false"
 
     def start(self) -> Self:
-        if self._server is not None:
-            msg = "Server already started"
+        if self._server is not None or self.log.is_closed:
+            msg = "Server already started (or stopped: create a new one)"
             raise RuntimeError(msg)
         self._executor = ThreadPoolExecutor(
             max_workers=self._max_workers, thread_name_prefix="esdb-standin"
         )
-        server = grpc.server(self._executor, options=[("grpc.so_reuseport", 0)])
+        server = grpc.server(
+            self._executor,
+            options=[("grpc.so_reuseport", 0)],
+            # Calls beyond the worker threads fail (RESOURCE_EXHAUSTED) rather
+            # than wait forever behind live subscriptions holding the threads.
+            maximum_concurrent_rpcs=self._max_workers,
+        )
         streams = StreamsServicer(self.log)
         streams_pb2_grpc.add_StreamsServicer_to_server(streams, server)
         gossip_pb2_grpc.add_GossipServicer_to_server(GossipServicer(self), server)

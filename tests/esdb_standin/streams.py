@@ -119,7 +119,10 @@ class StreamsServicer(streams_pb2_grpc.StreamsServicer):
         filtered = options.WhichOneof("filter_option") == "filter"
         backwards = options.read_direction == streams_pb2.ReadReq.Options.Backwards
         subscribe = options.WhichOneof("count_option") == "subscription"
-        if options.uuid_option.WhichOneof("content") != "string":
+        uuid_option = options.uuid_option.WhichOneof("content")
+        if uuid_option is None:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "'uuidOption' is required")
+        if uuid_option != "string":  # "structured" IDs: unused by the client
             context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_IMPLEMENTED)
         if source not in ("stream", "all") or (source == "stream" and filtered):
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, "Invalid combination.")
