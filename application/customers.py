@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.system import RecordingEvent
 from eventsourcing.utils import EnvType
 
 from application.config import policy_from_env
@@ -44,6 +45,15 @@ class Customers(Application):
         # EventStoreDB appends to one stream at a time; SQL stores save many atomically.
         self.saves_across_customers = "eventstoredb" not in type(self.factory).__module__
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
+
+    def _notify(self, recordings: list) -> None:
+        """Prompt the projection after every save, also on a store that reports
+        no positions for what it saved (EventStoreDB's adapter)."""
+        super()._notify(recordings)
+        if not recordings:
+            prompt = RecordingEvent(self.name, [], None)
+            for follower in getattr(self, "followers", []):  # as a system's leader
+                follower.receive_recording_event(prompt)
 
     def construct_recorder(self):
         return with_schema_retries(super().construct_recorder)

@@ -52,6 +52,26 @@ def postgres_schema() -> Iterator[dict[str, str]]:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+REAL_EVENTSTOREDB = os.environ.get("EVENTSTOREDB_URI")
+
+
+@contextmanager
+def eventstoredb_uri() -> Iterator[str]:
+    """A real server's URI when EVENTSTOREDB_URI is set, else a fresh stand-in's
+    (a protocol-level stand-in, not EventStoreDB: see tests/esdb_standin)."""
+    if REAL_EVENTSTOREDB:
+        yield REAL_EVENTSTOREDB
+        return
+    from tests.esdb_standin import StandInServer
+
+    with StandInServer() as server:
+        yield server.uri
+
+
+needs_empty_store = pytest.mark.skipif(
+    bool(REAL_EVENTSTOREDB), reason="a long-lived EventStoreDB holds earlier runs' events")
+
+
 @contextmanager
 def backend_env(name: str, tmp_path) -> Iterator[dict[str, str]]:
     """The environment for one named backend."""
@@ -65,5 +85,11 @@ def backend_env(name: str, tmp_path) -> Iterator[dict[str, str]]:
     elif name == "postgres":
         with postgres_schema() as env:
             yield env
+    elif name == "esdb":
+        with eventstoredb_uri() as uri:
+            yield {"CUSTOMERS_PERSISTENCE_MODULE": "eventsourcing_eventstoredb",
+                   "EVENTSTOREDB_URI": uri,
+                   "CUSTOMERDIRECTORY_PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                   "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(tmp_path / "directory.db")}
     else:  # pragma: no cover - a typo in a parametrization
         raise ValueError(name)

@@ -6,7 +6,7 @@ from application import Customers
 from system.runtime import Deployment
 from tests.backends import backend_env
 
-APPLICATION_BACKENDS = ["popo", "sqlite", "postgres"]
+APPLICATION_BACKENDS = ["popo", "sqlite", "postgres", "esdb"]
 
 
 @pytest.fixture(params=APPLICATION_BACKENDS)

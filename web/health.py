@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from eventsourcing.application import Application
+from eventsourcing.persistence import InfrastructureFactory
 from flask import Blueprint, current_app
 
 from web.context import deployment
@@ -16,12 +18,17 @@ def health():
     return {
         "status": "ok" if error is None else f"projection stopped: {error}",
         "persistence": {
-            "customers": type(system.customers.factory).__module__,
-            "customer_directory": type(system.directory.factory).__module__,
+            "customers": _persistence(system.customers),
+            "customer_directory": _persistence(system.directory),
         },
         "event_store_position": system.customers.recorder.max_notification_id() or 0,
         "read_model_position": system.directory.position(),
     }
+
+
+def _persistence(app: Application) -> str:
+    """The persistence module the application was configured with."""
+    return app.env.get(InfrastructureFactory.PERSISTENCE_MODULE) or "eventsourcing.popo"
 
 
 @blueprint.get("/openapi.json")

@@ -101,3 +101,25 @@ def test_the_server_refuses_to_start_without_tokens(tmp_path):
     process = ServerProcess(tmp_path / "var", AUTH_TOKENS="")
     with pytest.raises(RuntimeError, match="no AUTH_TOKENS"):
         process.start()
+
+
+def test_the_server_keeps_its_events_in_eventstoredb(tmp_path):
+    from tests.backends import eventstoredb_uri
+
+    with eventstoredb_uri() as uri:
+        server = ServerProcess(tmp_path / "var", EVENTSTOREDB_URI=uri,
+                               CUSTOMERS_PERSISTENCE_MODULE="eventsourcing_eventstoredb")
+        server.start()
+        try:
+            office, alice = server.session("carol-token"), server.session("alice-token")
+            customer_id = at_version_20(office, server.url)
+            health = office.get(f"{server.url}/health", timeout=30).json()
+            assert health["persistence"] == {"customers": "eventsourcing_eventstoredb",
+                                             "customer_directory": "eventsourcing.sqlite"}
+            late = sync(alice, server.url, "laptop-a", [
+                command("ChangeName", customer_id, {"name": "John Doe"}, 20)])
+            view = alice.get(f"{server.url}/customers/{customer_id}",
+                             params={"min_position": late["position"]}, timeout=30).json()
+            assert (view["name"], view["version"]) == ("John Doe", 21)
+        finally:
+            assert server.stop() == 0

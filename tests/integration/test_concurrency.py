@@ -42,7 +42,7 @@ def test_two_threads_on_one_customer_both_get_verdicts(customers):
 
 
 def test_two_applications_on_one_store_retry_when_the_other_wins(store_env, make_customers):
-    if store_env["PERSISTENCE_MODULE"] == "eventsourcing.popo":
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
         pytest.skip("an in-memory store cannot be shared by two applications")
     first, second = make_customers(), make_customers()
     customer_id = Device(first, "office", "carol").register()
@@ -63,7 +63,7 @@ def test_two_applications_on_one_store_retry_when_the_other_wins(store_env, make
 
 def test_a_command_is_decided_again_when_another_writer_got_there_first(
         store_env, make_customers, monkeypatch):
-    if store_env["PERSISTENCE_MODULE"] == "eventsourcing.popo":
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
         pytest.skip("an in-memory store cannot be shared by two applications")
     first, second = make_customers(), make_customers()
     alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
