@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from eventsourcing.application import ProcessingEvent
-from eventsourcing.persistence import ProcessRecorder
+from eventsourcing.persistence import ProcessRecorder, Tracking
 from eventsourcing.system import ProcessApplication
 from eventsourcing.utils import get_topic
 
@@ -51,7 +51,27 @@ class CustomerDirectory(ProcessApplication):
     def policy(self, domain_event: Any, processing_event: ProcessingEvent) -> None:
         """Every customer event is projected by the recorder, in the transaction
         that records its position."""
-        processing_event.collect_events(customer_event=domain_event)
+        position = processing_event.tracking.notification_id
+        processing_event.collect_events(customer_events=[(domain_event, position)])
+
+    def pull_and_process(self, leader_name: str, start: int | None = None,
+                         stop: int | None = None) -> None:
+        """Project each page of the log in one transaction, its tracking record
+        the page's last position: exactly once, without a commit per event."""
+        if start is None:
+            start = self.recorder.max_tracking_id(leader_name)
+        for notifications in self.pull_notifications(
+                leader_name, start=start, stop=stop, inclusive_of_start=False):
+            jobs = self.convert_notifications(leader_name, notifications)
+            if jobs:
+                self.process_page(jobs)
+
+    def process_page(self, jobs: list[tuple[Any, Tracking]]) -> None:
+        with self.processing_lock:
+            page = ProcessingEvent(tracking=jobs[-1][1])
+            page.collect_events(customer_events=[
+                (event, tracking.notification_id) for event, tracking in jobs])
+            self._record(page)
 
     def catch_up(self, stop: int | None = None,
                  progress: Callable[[int], None] | None = None) -> int:
@@ -59,10 +79,10 @@ class CustomerDirectory(ProcessApplication):
         (the end if None), telling ``progress`` each page; returns the position."""
         for notifications in self.pull_notifications(
                 UPSTREAM, start=self.position(), stop=stop, inclusive_of_start=False):
-            for event, tracking in self.convert_notifications(UPSTREAM, notifications):
-                self.process_event(event, tracking)
-            if progress and notifications:
-                progress(notifications[-1].id)
+            if notifications:
+                self.process_page(self.convert_notifications(UPSTREAM, notifications))
+                if progress:
+                    progress(notifications[-1].id)
         return self.position()
 
     def position(self) -> int:

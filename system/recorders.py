@@ -1,8 +1,9 @@
 """Process recorders that write the read model in the transaction that records
 the tracking position, so each customer event is projected exactly once.
 
-``insert_events(..., tracking=..., customer_event=...)`` projects the event;
-without ``customer_event`` they behave as the library's process recorders.
+``insert_events(..., tracking=..., customer_events=[(event, position), ...])``
+projects the events (the tracking record names the last one's position);
+without ``customer_events`` they behave as the library's process recorders.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ UPSTREAM = "Customers"
 
 
 def _project(kwargs: dict[str, Any], store: Any) -> None:
-    event, tracking = kwargs.get("customer_event"), kwargs.get("tracking")
-    if event is not None:
-        assert isinstance(tracking, Tracking)
-        project(event, tracking.notification_id, store)
+    events = kwargs.get("customer_events", ())
+    if events:
+        assert isinstance(kwargs.get("tracking"), Tracking)
+    for event, position in events:
+        project(event, position, store)
 
 
 class DirectoryQueries:

@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
-from system import maintenance
+from system import maintenance, recorders
 from system.directory import CustomerDirectory
+from system.runtime import Deployment
 from tests.backends import needs_empty_store
 from tests.devices import Device, customer_at_version_20
 
@@ -69,29 +70,44 @@ def test_views_changed_after_a_position_come_in_position_order(deployment):
     assert directory.customer_views_since(rest[-1]["position"], limit=3) == []
 
 
-def test_projection_stopped_mid_stream_resumes_exactly_once(deployment, monkeypatch):
-    office = Device(deployment.customers, "office", "carol")
-    customer_id = office.register()
-    directory = deployment.directory
-    projected = []
-    real_policy = CustomerDirectory.policy
-
-    def failing_policy(self, event, processing_event):
-        if len(projected) == 3:
-            raise RuntimeError("projection interrupted")
-        projected.append(event.originator_version)
-        real_policy(self, event, processing_event)
-
-    monkeypatch.setattr(CustomerDirectory, "policy", failing_policy)
-    with pytest.raises(RuntimeError):  # the single-threaded runner projects in the writer
+def test_projection_stopped_mid_stream_resumes_exactly_once(store_env, monkeypatch):
+    with Deployment(store_env, projection="off") as writer:
+        office = Device(writer.customers, "office", "carol")
+        customer_id = office.register()
         for n in range(6):
             office.sync(office.edit(customer_id, n, description=f"note {n}"))
-    assert directory.customer_view(customer_id)["version"] == 3
-    monkeypatch.setattr(CustomerDirectory, "policy", real_policy)
-    recorded = deployment.customers.get_customer(customer_id).version
-    directory.catch_up()
-    assert directory.customer_view(customer_id)["version"] == recorded
-    assert maintenance.differences(deployment.customers, directory) == []
+        monkeypatch.setattr(CustomerDirectory, "pull_section_size", 2)  # pages of 2
+        projected, real_project = [], recorders.project
+
+        def failing_project(event, position, store):
+            if event.originator_version == 4:
+                raise RuntimeError("projection interrupted")
+            projected.append(event.originator_version)
+            real_project(event, position, store)
+
+        monkeypatch.setattr(recorders, "project", failing_project)
+        directory = maintenance.follower(writer.customers, store_env)
+        with pytest.raises(RuntimeError):
+            directory.catch_up()
+        # The page holding versions 4 and 5 failed as a whole; 0 to 3 stay.
+        assert directory.customer_view(customer_id)["version"] == 3
+        assert projected == [0, 1, 2, 3]
+        directory.close()
+
+        after_restart = []
+
+        def counting_project(event, position, store):
+            after_restart.append(event.originator_version)
+            real_project(event, position, store)
+
+        monkeypatch.setattr(recorders, "project", counting_project)
+        restarted = maintenance.follower(writer.customers, store_env)
+        restarted.catch_up()
+        assert restarted.customer_view(customer_id)["version"] == 6
+        if store_env.get("PERSISTENCE_MODULE") != "eventsourcing.popo":  # kept its tables
+            assert after_restart == [4, 5, 6]  # each event projected once
+        assert maintenance.differences(writer.customers, restarted) == []
+        restarted.close()
 
 
 def test_rebuilding_from_scratch_gives_the_live_model(deployment):
@@ -115,13 +131,13 @@ def test_writes_return_before_the_projection_with_the_threaded_runner(
     deployment = make_deployment("threads")
     office = Device(deployment.customers, "office", "carol")
     released = threading.Event()
-    real_policy = CustomerDirectory.policy
+    real_process_page = CustomerDirectory.process_page
 
-    def slow_policy(self, event, processing_event):
+    def slow_process_page(self, jobs):
         released.wait(10)
-        real_policy(self, event, processing_event)
+        real_process_page(self, jobs)
 
-    monkeypatch.setattr(CustomerDirectory, "policy", slow_policy)
+    monkeypatch.setattr(CustomerDirectory, "process_page", slow_process_page)
     customer_id = office.register()
     [result] = office.sync(office.edit(customer_id, 0, name="Later"))
     assert deployment.directory.customer_view(customer_id) is None

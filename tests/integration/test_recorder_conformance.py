@@ -29,10 +29,17 @@ from tests.backends import POSTGRES, eventstoredb_uri, needs_empty_store, postgr
 SKIPPED = ("test_performance", "test_concurrent_throughput")
 
 
+def _skipped(reason: str):
+    """A test method that skips (the inherited one stays as it is for other stores)."""
+    def skipped(self):
+        pytest.skip(reason)
+    return skipped
+
+
 def _without_measurements(cls):
     for name in SKIPPED:
         if hasattr(cls, name):
-            setattr(cls, name, pytest.mark.skip(reason="a measurement")(getattr(cls, name)))
+            setattr(cls, name, _skipped("a measurement"))
     return cls
 
 
@@ -104,10 +111,9 @@ class TestEventStoreDBAggregateRecorder(EventStoreDBCase, AggregateRecorderTestC
 
 @needs_empty_store
 class TestEventStoreDBApplicationRecorder(EventStoreDBCase, ApplicationRecorderTestCase):
-    test_insert_select = pytest.mark.skip(
-        reason="assumes notification ids 1, 2, 3 and None on an empty store; the "
-               "adapter's ids are commit positions, its empty store answers 0")(
-        ApplicationRecorderTestCase.test_insert_select)
+    test_insert_select = _skipped(
+        "assumes notification ids 1, 2, 3 and None on an empty store; the "
+        "adapter's ids are commit positions, its empty store answers 0")
 
 
 _without_measurements(TestEventStoreDBAggregateRecorder)

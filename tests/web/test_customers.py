@@ -150,13 +150,13 @@ def test_history_is_read_from_the_event_store(api):
 
 def test_min_position_waits_for_the_read_model_else_503(make_app, monkeypatch):
     released = threading.Event()
-    real_policy = CustomerDirectory.policy
+    real_process_page = CustomerDirectory.process_page
 
-    def slow_policy(self, event, processing_event):
+    def slow_process_page(self, jobs):
         released.wait(10)
-        real_policy(self, event, processing_event)
+        real_process_page(self, jobs)
 
-    monkeypatch.setattr(CustomerDirectory, "policy", slow_policy)
+    monkeypatch.setattr(CustomerDirectory, "process_page", slow_process_page)
     api = Api(make_app("threads", READ_WAIT_SECONDS=0.2).test_client())
     created = api.post("/customers", {"client_id": "laptop-a", "name": "Acme"}).json
     path = f"/customers/{created['customer_id']}?min_position={created['position']}"
