@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test demo clean
+.PHONY: install run test demo bench clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -17,6 +17,9 @@ install: $(INSTALLED)
 
 run: $(INSTALLED)
 	$(VENV)/bin/customers-server --demo
+
+bench: $(INSTALLED)
+	$(PY) -m bench
 
 demo: $(INSTALLED)
 	$(PY) -m client.demo

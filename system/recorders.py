@@ -18,7 +18,7 @@ from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from eventsourcing.sqlite import SQLiteCursor, SQLiteDatastore, SQLiteProcessRecorder
 from psycopg.sql import SQL, Identifier
 
-from system.views import project
+from system.views import project_page
 
 UPSTREAM = "Customers"
 
@@ -27,8 +27,7 @@ def _project(kwargs: dict[str, Any], store: Any) -> None:
     events = kwargs.get("customer_events", ())
     if events:
         assert isinstance(kwargs.get("tracking"), Tracking)
-    for event, position in events:
-        project(event, position, store)
+        project_page(events, store)
 
 
 class DirectoryQueries:
@@ -63,18 +62,18 @@ class _StagedViews:
         self.views: dict[str, dict] = {}
         self.conflict_docs: dict[str, dict] = {}
 
-    def customer(self, customer_id: str) -> dict | None:
-        return self.views.get(customer_id) or _copy(self.recorder.views.get(customer_id))
+    def customers_many(self, ids: set[str]) -> dict[str, dict]:
+        return {k: _copy(self.recorder.views[k]) for k in ids if k in self.recorder.views}
 
-    def put_customer(self, view: dict) -> None:
-        self.views[view["customer_id"]] = view
+    def conflicts_many(self, ids: set[str]) -> dict[str, dict]:
+        docs = self.recorder.conflict_docs
+        return {k: _copy(docs[k]) for k in ids if k in docs}
 
-    def conflict(self, conflict_id: str) -> dict | None:
-        return self.conflict_docs.get(conflict_id) or _copy(
-            self.recorder.conflict_docs.get(conflict_id))
+    def put_customers(self, views: list[dict]) -> None:
+        self.views.update((view["customer_id"], view) for view in views)
 
-    def put_conflict(self, conflict: dict) -> None:
-        self.conflict_docs[conflict["conflict_id"]] = conflict
+    def put_conflicts(self, conflicts: list[dict]) -> None:
+        self.conflict_docs.update((c["conflict_id"], c) for c in conflicts)
 
 
 class POPODirectoryRecorder(POPOProcessRecorder, DirectoryQueries):
@@ -123,28 +122,36 @@ class _SQLiteViewStore:
     def __init__(self, cursor: SQLiteCursor) -> None:
         self.cursor = cursor
 
-    def customer(self, customer_id: str) -> dict | None:
-        self.cursor.execute("SELECT doc FROM customer_views WHERE customer_id = ?",
-                            (customer_id,))
-        row = self.cursor.fetchone()
-        return None if row is None else json.loads(row[0])
+    def _many(self, table: str, key: str, ids: set[str]) -> dict[str, dict]:
+        found, ids = {}, sorted(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            self.cursor.execute(f"SELECT {key}, doc FROM {table} WHERE {key} IN "  # noqa: S608
+                                f"({', '.join('?' * len(chunk))})", chunk)
+            found.update((row[0], json.loads(row[1])) for row in self.cursor.fetchall())
+        return found
 
-    def put_customer(self, view: dict) -> None:
-        self.cursor.execute(
-            "INSERT OR REPLACE INTO customer_views VALUES (?, ?, ?)",
-            (view["customer_id"], view["position"], json.dumps(view)))
+    def customers_many(self, ids: set[str]) -> dict[str, dict]:
+        return self._many("customer_views", "customer_id", ids)
+
+    def conflicts_many(self, ids: set[str]) -> dict[str, dict]:
+        return self._many("customer_conflicts", "conflict_id", ids)
+
+    def customer(self, customer_id: str) -> dict | None:
+        return self.customers_many({customer_id}).get(customer_id)
 
     def conflict(self, conflict_id: str) -> dict | None:
-        self.cursor.execute("SELECT doc FROM customer_conflicts WHERE conflict_id = ?",
-                            (conflict_id,))
-        row = self.cursor.fetchone()
-        return None if row is None else json.loads(row[0])
+        return self.conflicts_many({conflict_id}).get(conflict_id)
 
-    def put_conflict(self, conflict: dict) -> None:
-        self.cursor.execute(
-            "INSERT OR REPLACE INTO customer_conflicts VALUES (?, ?, ?, ?, ?)",
-            (conflict["conflict_id"], conflict["customer_id"], conflict["status"],
-             conflict["opened_at"], json.dumps(conflict)))
+    def put_customers(self, views: list[dict]) -> None:
+        self.cursor.executemany("INSERT OR REPLACE INTO customer_views VALUES (?, ?, ?)", [
+            (v["customer_id"], v["position"], json.dumps(v)) for v in views])
+
+    def put_conflicts(self, conflicts: list[dict]) -> None:
+        self.cursor.executemany(
+            "INSERT OR REPLACE INTO customer_conflicts VALUES (?, ?, ?, ?, ?)", [
+                (c["conflict_id"], c["customer_id"], c["status"], c["opened_at"],
+                 json.dumps(c)) for c in conflicts])
 
 
 class SQLiteDirectoryRecorder(SQLiteProcessRecorder, DirectoryQueries):
@@ -204,25 +211,34 @@ class _PostgresViewStore:
         self.sql = recorder.statements
         self.cursor = cursor
 
-    def _one(self, statement: str, key: str) -> dict | None:
-        self.cursor.execute(self.sql[statement], (key,))
-        row = self.cursor.fetchone()
-        return None if row is None else json.loads(row["doc"])
+    def _many(self, statement: str, ids: set[str]) -> dict[str, dict]:
+        if not ids:
+            return {}
+        self.cursor.execute(self.sql[statement], (sorted(ids),))
+        return {row["key"]: json.loads(row["doc"]) for row in self.cursor.fetchall()}
+
+    def customers_many(self, ids: set[str]) -> dict[str, dict]:
+        return self._many("select_views", ids)
+
+    def conflicts_many(self, ids: set[str]) -> dict[str, dict]:
+        return self._many("select_conflicts", ids)
 
     def customer(self, customer_id: str) -> dict | None:
-        return self._one("select_view", customer_id)
-
-    def put_customer(self, view: dict) -> None:
-        self.cursor.execute(self.sql["upsert_view"], (
-            view["customer_id"], view["position"], json.dumps(view)))
+        return self.customers_many({customer_id}).get(customer_id)
 
     def conflict(self, conflict_id: str) -> dict | None:
-        return self._one("select_conflict", conflict_id)
+        return self.conflicts_many({conflict_id}).get(conflict_id)
 
-    def put_conflict(self, conflict: dict) -> None:
-        self.cursor.execute(self.sql["upsert_conflict"], (
-            conflict["conflict_id"], conflict["customer_id"], conflict["status"],
-            conflict["opened_at"], json.dumps(conflict)))
+    def put_customers(self, views: list[dict]) -> None:
+        if views:
+            self.cursor.executemany(self.sql["upsert_view"], [
+                (v["customer_id"], v["position"], json.dumps(v)) for v in views])
+
+    def put_conflicts(self, conflicts: list[dict]) -> None:
+        if conflicts:
+            self.cursor.executemany(self.sql["upsert_conflict"], [
+                (c["conflict_id"], c["customer_id"], c["status"], c["opened_at"],
+                 json.dumps(c)) for c in conflicts])
 
 
 class PostgresDirectoryRecorder(PostgresProcessRecorder, DirectoryQueries):
@@ -248,14 +264,15 @@ class PostgresDirectoryRecorder(PostgresProcessRecorder, DirectoryQueries):
             "(customer_id, status)",
         )]
         self.statements = {name: SQL(s).format(**names) for name, s in {
-            "select_view": "SELECT doc FROM {schema}.{views} WHERE customer_id = %s",
+            "select_views": "SELECT customer_id AS key, doc FROM {schema}.{views} "
+                            "WHERE customer_id = ANY(%s)",
             "upsert_view": "INSERT INTO {schema}.{views} VALUES (%s, %s, %s) ON CONFLICT "
                            "(customer_id) DO UPDATE SET position = EXCLUDED.position, "
                            "doc = EXCLUDED.doc",
             "views_since": "SELECT doc FROM {schema}.{views} WHERE position > %s "
                            "ORDER BY position LIMIT %s",
-            "select_conflict": "SELECT doc FROM {schema}.{conflicts} "
-                               "WHERE conflict_id = %s",
+            "select_conflicts": "SELECT conflict_id AS key, doc FROM {schema}.{conflicts} "
+                                "WHERE conflict_id = ANY(%s)",
             "upsert_conflict": "INSERT INTO {schema}.{conflicts} VALUES (%s, %s, %s, %s, "
                                "%s) ON CONFLICT (conflict_id) DO UPDATE SET "
                                "status = EXCLUDED.status, doc = EXCLUDED.doc",

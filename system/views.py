@@ -14,8 +14,20 @@ from customer_domain import Customer
 from customer_domain.fields import FIELDS
 
 
+class DocumentStore(Protocol):
+    """The read model's tables, inside the transaction of one page."""
+
+    def customers_many(self, ids: set[str]) -> dict[str, dict[str, Any]]: ...
+
+    def conflicts_many(self, ids: set[str]) -> dict[str, dict[str, Any]]: ...
+
+    def put_customers(self, views: list[dict[str, Any]]) -> None: ...
+
+    def put_conflicts(self, conflicts: list[dict[str, Any]]) -> None: ...
+
+
 class ViewStore(Protocol):
-    """The documents one projection step reads and writes (inside its transaction)."""
+    """The documents one projection step reads and writes."""
 
     def customer(self, customer_id: str) -> dict[str, Any] | None: ...
 
@@ -24,6 +36,45 @@ class ViewStore(Protocol):
     def conflict(self, conflict_id: str) -> dict[str, Any] | None: ...
 
     def put_conflict(self, conflict: dict[str, Any]) -> None: ...
+
+
+class PageViews:
+    """The documents of one page of events: read once (in two queries), changed
+    in memory event by event, written once each when the page is done."""
+
+    def __init__(self, store: DocumentStore, events: list[Customer.Recorded]) -> None:
+        self.store = store
+        self.customers = store.customers_many({str(e.originator_id) for e in events})
+        self.conflicts = store.conflicts_many(
+            {str(e.conflict_id) for e in events if e.conflict_id is not None})
+        self.changed_customers: set[str] = set()
+        self.changed_conflicts: set[str] = set()
+
+    def customer(self, customer_id: str) -> dict[str, Any] | None:
+        return self.customers.get(customer_id)
+
+    def put_customer(self, view: dict[str, Any]) -> None:
+        self.customers[view["customer_id"]] = view
+        self.changed_customers.add(view["customer_id"])
+
+    def conflict(self, conflict_id: str) -> dict[str, Any] | None:
+        return self.conflicts.get(conflict_id)
+
+    def put_conflict(self, conflict: dict[str, Any]) -> None:
+        self.conflicts[conflict["conflict_id"]] = conflict
+        self.changed_conflicts.add(conflict["conflict_id"])
+
+    def write(self) -> None:
+        self.store.put_customers([self.customers[k] for k in self.changed_customers])
+        self.store.put_conflicts([self.conflicts[k] for k in self.changed_conflicts])
+
+
+def project_page(events: list[tuple[Customer.Recorded, int]], store: DocumentStore) -> None:
+    """Apply a page of events, each at its position, through ``store``."""
+    page = PageViews(store, [event for event, _ in events])
+    for event, position in events:
+        project(event, position, page)
+    page.write()
 
 
 def jsonable(value: Any) -> Any:

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from system import maintenance, recorders
+from system import maintenance, views
 from system.directory import CustomerDirectory
 from system.runtime import Deployment
 from tests.backends import needs_empty_store
@@ -77,7 +77,7 @@ def test_projection_stopped_mid_stream_resumes_exactly_once(store_env, monkeypat
         for n in range(6):
             office.sync(office.edit(customer_id, n, description=f"note {n}"))
         monkeypatch.setattr(CustomerDirectory, "pull_section_size", 2)  # pages of 2
-        projected, real_project = [], recorders.project
+        projected, real_project = [], views.project
 
         def failing_project(event, position, store):
             if event.originator_version == 4:
@@ -85,7 +85,7 @@ def test_projection_stopped_mid_stream_resumes_exactly_once(store_env, monkeypat
             projected.append(event.originator_version)
             real_project(event, position, store)
 
-        monkeypatch.setattr(recorders, "project", failing_project)
+        monkeypatch.setattr(views, "project", failing_project)
         directory = maintenance.follower(writer.customers, store_env)
         with pytest.raises(RuntimeError):
             directory.catch_up()
@@ -100,7 +100,7 @@ def test_projection_stopped_mid_stream_resumes_exactly_once(store_env, monkeypat
             after_restart.append(event.originator_version)
             real_project(event, position, store)
 
-        monkeypatch.setattr(recorders, "project", counting_project)
+        monkeypatch.setattr(views, "project", counting_project)
         restarted = maintenance.follower(writer.customers, store_env)
         restarted.catch_up()
         assert restarted.customer_view(customer_id)["version"] == 6

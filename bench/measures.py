@@ -1,0 +1,158 @@
+"""B1-B7: each figure with the baseline it is measured against, in the same run."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+import uuid
+
+from application import Customers
+from bench.baseline import raw_rate
+from bench.stores import fresh_store
+from bench.workload import Workload, registrations
+from system.directory import CustomerDirectory
+from system.runtime import Deployment
+
+
+def median_of(repeat: int, measure) -> float:
+    return statistics.median(measure() for _ in range(repeat))
+
+
+def registered(app: Customers, customers: int) -> list[uuid.UUID]:
+    ids = [uuid.uuid4() for _ in range(customers)]
+    for start in range(0, customers, 500):
+        app.submit("office", "carol", registrations(ids[start:start + 500]))
+    return ids
+
+
+def submit_rate(kind: str, commands: int, customers: int) -> float:
+    """Commands per second through Customers.submit, batches of 500."""
+    with fresh_store(kind) as env:
+        app = Customers(env=env)
+        try:
+            workload = Workload(registered(app, customers))
+            batches = list(workload.batches(commands))
+            started = time.perf_counter()
+            for client, batch in batches:
+                batch = [{**c, "base_version": min(c["base_version"],
+                                                   workload.seen[uuid.UUID(c["customer_id"])])}
+                         for c in batch]
+                workload.saw(app.submit(client, "employee", batch))
+            return commands / (time.perf_counter() - started)
+        finally:
+            app.close()
+
+
+def raw_rates(kind: str, events: int, repeat: int) -> dict[str, float]:
+    def one(per_save: int) -> float:
+        with fresh_store(kind) as env:
+            return raw_rate(env, events, per_save)
+
+    return {"raw_one_per_save": median_of(repeat, lambda: one(1)),
+            "raw_500_per_save": median_of(repeat, lambda: one(500))}
+
+
+def b1(kind: str, commands: int, customers: int, repeat: int) -> dict:
+    ours = median_of(repeat, lambda: submit_rate(kind, commands, customers))
+    return {"store": kind, "commands": commands, "customers": customers,
+            "ours": ours, **raw_rates(kind, commands, repeat)}
+
+
+def command_cost(prior_events: int, repeat_commands: int, base: str) -> float:
+    """Median seconds for one command on a customer with ``prior_events`` events,
+    from the current version or from version 0 (last-writer-wins)."""
+    with fresh_store("sqlite") as env:
+        app = Customers(env={**env, "CONFLICT_POLICY": "last-writer-wins"})
+        try:
+            [customer_id] = registered(app, 1)
+            workload = Workload([customer_id])
+            for _, batch in workload.batches(prior_events):
+                for command in batch:
+                    command["base_version"] = workload.seen[customer_id]
+                workload.saw(app.submit("office", "carol", batch))
+            timings = []
+            for n in range(repeat_commands):
+                command = workload.command()
+                command["base_version"] = 0 if base == "zero" else workload.seen[customer_id]
+                started = time.perf_counter()
+                workload.saw(app.submit(f"laptop-{n % 7}", "employee", [command]))
+                timings.append(time.perf_counter() - started)
+            return statistics.median(timings)
+        finally:
+            app.close()
+
+
+def b3(long: int, short: int, repeat_commands: int) -> dict:
+    figures = {}
+    for base in ("current", "zero"):
+        figures[base] = {"long": command_cost(long, repeat_commands, base),
+                         "short": command_cost(short, repeat_commands, base)}
+    return {"long_history": long, "short_history": short, **figures}
+
+
+def b4(kind: str, commands: int, customers: int, offered_rate: float,
+       seconds: float) -> dict:
+    """Projection catch-up rate, and lag at a steady offered load."""
+    with fresh_store(kind) as env:
+        with Deployment(env, projection="off") as writer:
+            workload = Workload(registered(writer.customers, customers))
+            written = time.perf_counter()
+            for client, batch in workload.batches(commands):
+                workload.saw(writer.customers.submit(client, "employee", batch))
+            write_rate = (commands + customers) / (time.perf_counter() - written)
+            events = writer.customers.recorder.max_notification_id()
+        directory = CustomerDirectory(env=env)
+        customers_app = Customers(env=env)
+        directory.follow(customers_app.name, customers_app.notification_log)
+        started = time.perf_counter()
+        directory.catch_up()
+        catch_up_rate = events / (time.perf_counter() - started)
+        directory.close()
+        customers_app.close()
+    lags = lag_under_load(kind, customers, offered_rate, seconds)
+    return {"store": kind, "events": events, "write_rate": write_rate,
+            "catch_up_rate": catch_up_rate, "offered_rate": offered_rate,
+            "lag_p50": percentile(lags, 50), "lag_p99": percentile(lags, 99),
+            "samples": len(lags)}
+
+
+def lag_under_load(kind: str, customers: int, rate: float, seconds: float) -> list[float]:
+    batch_size = 50
+    with fresh_store(kind) as env, Deployment(env, projection="threads") as deployment:
+        workload = Workload(registered(deployment.customers, customers))
+        deployment.wait_for(deployment.customers.recorder.max_notification_id(), 120)
+        written: list[tuple[int, float]] = []
+        lags: list[float] = []
+        done = threading.Event()
+
+        def watch():
+            while not done.is_set() or written:
+                position = deployment.directory.position()
+                now = time.perf_counter()
+                while written and written[0][0] <= position:
+                    lags.append(now - written.pop(0)[1])
+                time.sleep(0.002)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        interval, next_at = batch_size / rate, time.perf_counter()
+        deadline = next_at + seconds
+        for client, batch in workload.batches(int(rate * seconds), batch_size):
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+            results = deployment.customers.submit(client, "employee", batch)
+            workload.saw(results)
+            written.append((max(r.position or 0 for r in results), time.perf_counter()))
+            next_at += interval
+            if time.perf_counter() > deadline:
+                break
+        done.set()
+        watcher.join(timeout=120)
+        return lags
+
+
+def percentile(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]

@@ -1,0 +1,102 @@
+"""B2, B5, B6: the server measured over HTTP, as clients meet it."""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+from application import Customers
+from bench.measures import registered
+from bench.server import ServerUnderTest
+from bench.workload import Workload, registrations
+from system.directory import CustomerDirectory
+
+
+def post_batches(server: ServerUnderTest, batches: list, workload: Workload,
+                 lock: threading.Lock) -> None:
+    session = server.session()
+    for client, batch in batches:
+        with lock:
+            batch = [{**c, "base_version": min(c["base_version"],
+                                               workload.seen[uuid.UUID(c["customer_id"])])}
+                     for c in batch]
+        response = session.post(f"{server.url}/sync", timeout=300,
+                                 json={"client_id": client, "commands": batch})
+        response.raise_for_status()
+        with lock:
+            workload.saw(response.json()["results"])
+
+
+def http_submit_rate(commands: int, customers: int, threads: int = 2) -> dict:
+    """B2 (two client threads posting batches of 500), then B5 on the same server:
+    pulling every view by cursor."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder, \
+            ServerUnderTest(Path(folder)) as server:
+        session = server.session()
+        ids = [uuid.uuid4() for _ in range(customers)]
+        for start in range(0, customers, 500):
+            session.post(f"{server.url}/sync", timeout=300, json={
+                "client_id": "office", "commands": registrations(ids[start:start + 500])}
+                         ).raise_for_status()
+        workload, lock = Workload(ids), threading.Lock()
+        batches = list(workload.batches(commands))
+        shares = [batches[n::threads] for n in range(threads)]
+        workers = [threading.Thread(target=post_batches, args=(server, share, workload, lock))
+                   for share in shares]
+        started = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        rate = commands / (time.perf_counter() - started)
+        server.wait_projected()
+        pulled, since, started = 0, 0, time.perf_counter()
+        while page := session.get(f"{server.url}/customers", timeout=300,
+                                  params={"since": since, "limit": 1000}).json()["items"]:
+            pulled += len(page)
+            since = page[-1]["position"]
+        pull_rate = pulled / (time.perf_counter() - started)
+        return {"commands": commands, "customers": customers, "client_threads": threads,
+                "ours": rate, "pulled_views": pulled, "pull_rate": pull_rate}
+
+
+def server_memory(customers: int, events_each: int, touched: int) -> dict:
+    """B6: RSS of the server idle on a store of ``customers`` x ``events_each``
+    events, and at its peak after pulling every view and writing to ``touched``
+    customers."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+               "CUSTOMERS_SQLITE_DBNAME": str(Path(folder) / "customers.db"),
+               "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(Path(folder) / "directory.db")}
+        app = Customers(env=env)
+        ids = registered(app, customers)
+        workload = Workload(ids, stale_share=0)
+        for client, batch in workload.batches(customers * (events_each - 1)):
+            workload.saw(app.submit(client, "employee", batch))
+        directory = CustomerDirectory(env=env)
+        directory.follow(app.name, app.notification_log)
+        directory.catch_up()
+        directory.close()
+        app.close()
+        with ServerUnderTest(Path(folder)) as server:
+            session = server.session()
+            session.get(f"{server.url}/health", timeout=30)
+            idle = server.memory()
+            since = 0
+            while page := session.get(f"{server.url}/customers", timeout=300,
+                                      params={"since": since, "limit": 1000}).json()["items"]:
+                since = page[-1]["position"]
+            for start in range(0, touched, 500):
+                batch = [workload.command() for _ in range(500)]
+                for n, command in enumerate(batch):
+                    customer_id = ids[(start + n) % len(ids)]
+                    command["customer_id"] = str(customer_id)
+                    command["base_version"] = workload.seen[customer_id]
+                session.post(f"{server.url}/sync", timeout=300,
+                             json={"client_id": "laptop", "commands": batch}).raise_for_status()
+            loaded = server.memory()
+        return {"customers": customers, "events_each": events_each, "touched": touched,
+                "idle_rss_kib": idle["rss_kib"], "peak_rss_kib": loaded["peak_rss_kib"]}

@@ -1,0 +1,163 @@
+"""The results as JSON, and docs/benchmarks.md with tables and a plot."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+TARGETS = {
+    "B1": "ours >= 0.5 x (b)",
+    "B2": "ours >= 2.5 x (a) and >= 0.35 x (b)",
+    "B3": "(i) <= 1.5 x, (ii) <= 2 x",
+    "B4": "catch-up >= write rate",
+}
+
+
+def _ratio(value: float | None, base: float | None) -> str:
+    return "-" if not value or not base else f"{value / base:.2f}x"
+
+
+def _rate(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.0f}/s"
+
+
+def write(results: dict, json_path: Path, page: Path, plot: Path) -> None:
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(results, indent=2))
+    draw(results, plot)
+    page.write_text(render(results, plot.name))
+
+
+def render(results: dict, plot_name: str) -> str:
+    r, machine = results["results"], results["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured on {results['date']} with `{results['command']}` on "
+        f"{machine['cores']} cores, Python {machine['python']}, SQLite "
+        f"{machine['sqlite']}, PostgreSQL {machine['postgresql'] or 'not reachable'}. "
+        f"Every figure is the median of {results['repeat']} runs, against a baseline "
+        "measured in the same run (this machine is shared; only ratios compare).",
+        "",
+        f"![throughput against the raw library]({plot_name})",
+        "",
+        "## B1, B2: absorbing the team's offline edits (commands/s)",
+        "",
+        "Batches of 500 mixed commands over the customers, a tenth from stale bases. "
+        "Baselines: the raw library on the same store, (a) one event per `save()`, "
+        "(b) 500 events per `save()`. B2 is end to end over HTTP (`customers-server`, "
+        "two client threads).",
+        "",
+        "| figure | store | ours | (a) | (b) | ours / (a) | ours / (b) | target |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key in ("B1", "B1-postgres", "B2"):
+        if key not in r:
+            continue
+        base = r["B1"] if key == "B2" else r[key]
+        lines.append(
+            f"| {key} | {base['store']} | {_rate(r[key]['ours'])} | "
+            f"{_rate(base['raw_one_per_save'])} | {_rate(base['raw_500_per_save'])} | "
+            f"{_ratio(r[key]['ours'], base['raw_one_per_save'])} | "
+            f"{_ratio(r[key]['ours'], base['raw_500_per_save'])} | "
+            f"{TARGETS[key.split('-')[0]]} |")
+    b3 = r["B3"]
+    lines += [
+        "",
+        f"## B3: one command against a long history (median seconds per command)",
+        "",
+        f"A customer with {b3['long_history']:,} prior events against one with "
+        f"{b3['short_history']}; last-writer-wins, so a stale base reads the "
+        "effective time of an old event.",
+        "",
+        "| base | long history | short history | ratio | target |",
+        "|---|---|---|---|---|",
+        f"| (i) current version | {b3['current']['long'] * 1000:.2f} ms | "
+        f"{b3['current']['short'] * 1000:.2f} ms | "
+        f"{b3['current']['long'] / b3['current']['short']:.2f}x | at most 1.5x |",
+        f"| (ii) version 0 | {b3['zero']['long'] * 1000:.2f} ms | "
+        f"{b3['zero']['short'] * 1000:.2f} ms | "
+        f"{b3['zero']['long'] / b3['zero']['short']:.2f}x | at most 2x |",
+        "",
+        "## B4: the projection (events/s) and its lag",
+        "",
+        "| store | write rate | catch-up rate | catch-up / write | offered load | "
+        "lag p50 | lag p99 | samples |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for key in ("B4", "B4-postgres"):
+        if key in r:
+            b4 = r[key]
+            lines.append(
+                f"| {b4['store']} | {_rate(b4['write_rate'])} | {_rate(b4['catch_up_rate'])} "
+                f"| {_ratio(b4['catch_up_rate'], b4['write_rate'])} | "
+                f"{_rate(b4['offered_rate'])} | {_ms(b4['lag_p50'])} | {_ms(b4['lag_p99'])} "
+                f"| {b4['samples']} |")
+    b5, b6, b7 = r["B5"], r["B6"], r["B7"]
+    lines += [
+        "",
+        "## B5: pulling the view model by cursor over HTTP",
+        "",
+        f"{b5['pulled_views']:,} views at {_rate(b5['pull_rate'])}, "
+        f"{_ratio(b5['pull_rate'], r['B2']['ours'])} B2's command rate.",
+        "",
+        "## B6: server memory",
+        "",
+        f"{b6['customers']:,} customers of {b6['events_each']} events each (SQLite): "
+        f"{b6['idle_rss_kib'] / 1024:.0f} MiB resident when idle, peak "
+        f"{b6['peak_rss_kib'] / 1024:.0f} MiB after pulling every view and writing to "
+        f"{b6['touched']:,} customers ({b6['peak_rss_kib'] / b6['idle_rss_kib']:.2f}x idle).",
+        "",
+        "## B7: against the naive design",
+        "",
+        "Load the latest, apply, save, per command, no conflict detection, on B1's "
+        "workload (SQLite).",
+        "",
+        "| design | commands/s | edits silently lost |",
+        "|---|---|---|",
+        f"| naive | {_rate(b7['naive'])} | {b7['naive_lost_edits']} |",
+        f"| ours | {_rate(r['B1']['ours'])} ({_ratio(r['B1']['ours'], b7['naive'])}) | "
+        f"{b7['ours_lost_edits']} |",
+        "",
+        "## Reproduce",
+        "",
+        "```sh",
+        "make bench            # full sizes; writes bench/results/<date>.json and this page",
+        "python -m bench --quick   # tiny sizes, a minute",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _ms(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds * 1000:.0f} ms"
+
+
+def draw(results: dict, path: Path) -> None:
+    r = results["results"]
+    labels, ours, raw_a, raw_b = [], [], [], []
+    for key in ("B1", "B1-postgres", "B2"):
+        if key in r:
+            base = r["B1"] if key == "B2" else r[key]
+            labels.append(f"{key} ({base['store']})")
+            ours.append(r[key]["ours"])
+            raw_a.append(base["raw_one_per_save"])
+            raw_b.append(base["raw_500_per_save"])
+    figure, axes = plt.subplots(figsize=(7, 3.5))
+    positions = range(len(labels))
+    width = 0.27
+    axes.bar([p - width for p in positions], raw_a, width, label="raw (a) 1 event/save")
+    axes.bar(list(positions), ours, width, label="ours")
+    axes.bar([p + width for p in positions], raw_b, width, label="raw (b) 500 events/save")
+    axes.set_xticks(list(positions), labels)
+    axes.set_ylabel("commands or events per second")
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

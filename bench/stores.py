@@ -1,0 +1,55 @@
+"""Fresh stores for one measurement: SQLite files in a temporary folder, or a
+PostgreSQL schema of their own."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+POSTGRES = {
+    "POSTGRES_HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
+    "POSTGRES_PORT": os.environ.get("POSTGRES_PORT", "5432"),
+    "POSTGRES_DBNAME": os.environ.get("POSTGRES_DBNAME", "test"),
+    "POSTGRES_USER": os.environ.get("POSTGRES_USER", "postgres"),
+    "POSTGRES_PASSWORD": os.environ.get("POSTGRES_PASSWORD", ""),
+}
+
+
+def postgres_reachable() -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(host=POSTGRES["POSTGRES_HOST"], port=POSTGRES["POSTGRES_PORT"],
+                        dbname=POSTGRES["POSTGRES_DBNAME"], user=POSTGRES["POSTGRES_USER"],
+                        connect_timeout=3).close()
+    except Exception:  # noqa: BLE001 - any failure means "not reachable"
+        return False
+    return True
+
+
+@contextmanager
+def fresh_store(kind: str) -> Iterator[dict[str, str]]:
+    """The environment of an empty store of ``kind`` (sqlite or postgres)."""
+    if kind == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="bench-") as folder:
+            yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                   "SQLITE_DBNAME": str(Path(folder) / "events.db"),
+                   "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(Path(folder) / "directory.db"),
+                   "SQLITE_LOCK_TIMEOUT": "10", "BENCH_FOLDER": folder}
+        return
+    import psycopg
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(host=POSTGRES["POSTGRES_HOST"], port=POSTGRES["POSTGRES_PORT"],
+                         dbname=POSTGRES["POSTGRES_DBNAME"], user=POSTGRES["POSTGRES_USER"],
+                         autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+        try:
+            yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **POSTGRES,
+                   "POSTGRES_SCHEMA": schema}
+        finally:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -1,0 +1,26 @@
+"""The benchmarks, once, on tiny sizes: they run and write their report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
+    page = tmp_path / "benchmarks.md"
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--repeat", "1",
+                           "--out", str(tmp_path / "results"), "--page", str(page)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    [result_file] = (tmp_path / "results").glob("*-quick.json")
+    results = json.loads(result_file.read_text())["results"]
+    assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7"} <= set(results)
+    assert results["B7"]["ours_lost_edits"] == 0
+    assert results["B1"]["ours"] > 0 and results["B1"]["raw_500_per_save"] > 0
+    text = page.read_text()
+    assert all(f"## {name}" in text for name in ("B3", "B5", "B6", "B7"))
+    assert page.with_suffix(".png").stat().st_size > 0
