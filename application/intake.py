@@ -39,6 +39,15 @@ class Intake:
         self.results: dict[int, Result] = {}
 
     def process(self, batch: list[Command]) -> list[Result]:
+        try:
+            return self._process(batch)
+        except BaseException:
+            # A failure (the store busy, say) leaves decided but unsaved events
+            # in cached customers: drop them, so the next attempt reloads.
+            self.app.forget({command.customer_id for command in batch})
+            raise
+
+    def _process(self, batch: list[Command]) -> list[Result]:
         groups: dict[UUID, Items] = {}
         for index, command in enumerate(batch):
             groups.setdefault(command.customer_id, []).append((index, command))

@@ -82,3 +82,24 @@ def test_a_command_is_decided_again_when_another_writer_got_there_first(
     assert (bobs.status, bobs.version) == ("applied", 1)
     assert (result.status, result.version) == ("conflict", 2)  # decided on bob's state
     assert len(first.history(customer_id)) == 3
+
+
+def test_a_store_failure_leaves_nothing_half_decided(customers, monkeypatch):
+    from eventsourcing.persistence import OperationalError
+
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    batch = office.edit(customer_id, 0, name="Beta", supplier="New Co")
+    real_save = customers.save
+
+    def busy(*aggregates, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(customers, "save", busy)
+    with pytest.raises(OperationalError):
+        office.sync(batch)
+    monkeypatch.setattr(customers, "save", real_save)
+    results = office.sync(batch)  # the client's retry
+    assert [(r.status, r.version, r.duplicate) for r in results] == [
+        ("applied", 1, False), ("applied", 2, False)]
+    assert len(customers.history(customer_id)) == 3
