@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test demo bench clean
+.PHONY: install run test demo bench soak fuzz clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -20,6 +20,13 @@ run: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(PY) -m bench
+
+soak: $(INSTALLED)
+	$(PY) -m soak --only crash-sqlite --only crash-postgres --only projection \
+		--only contention --only busy
+
+fuzz: $(INSTALLED)
+	$(PY) -m soak --only fuzz
 
 demo: $(INSTALLED)
 	$(PY) -m client.demo

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from application import Customers
+from soak import lww
 from tests.backends import backend_env
 
 POOLS = {
@@ -104,8 +105,21 @@ def test_last_writer_wins_converges_whatever_the_arrival_order(
             app = Customers(env={**env, "CONFLICT_POLICY": "last-writer-wins"})
             play(app, setup, clients, order)
             finals.append(final_fields(app, customer_id))
+            expected = winners_computed_apart(app, customer_id, setup, clients)
             app.close()
     assert all(final == finals[0] for final in finals)
+    assert {field: value for field, (value, _, _) in finals[0].items()} == expected
+
+
+def winners_computed_apart(app, customer_id, setup, clients) -> dict:
+    """The final values by the stamp formula alone (soak.lww), from the commands
+    in the order the store recorded them (rejected ones compete for nothing)."""
+    envelopes = {e["command_id"]: e for e in setup}
+    envelopes.update({e["command_id"]: e for batches in clients for b in batches for e in b})
+    recorded = [{**envelopes[str(event.command_id)], "version": event.originator_version,
+                 "client_id": event.client_id, "rejected": event.verdict == "rejected"}
+                for event in app.history(customer_id)]
+    return lww.winners(recorded)[str(customer_id)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

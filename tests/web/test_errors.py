@@ -58,3 +58,16 @@ def test_missing_malformed_and_unknown_tokens_are_401(api, headers, error):
 def test_health_and_the_openapi_document_need_no_token(api):
     assert api.client.get("/health").status_code == 200
     assert api.client.get("/openapi.json").status_code == 200
+
+
+def test_hostile_requests_get_their_clear_answers(api):
+    from soak.hostile import cases
+
+    customer_id = api.register()
+    for what, path, body, status, verdict in cases(customer_id):
+        response = api.post(path, data=body, content_type="application/json")
+        assert response.status_code == status, (what, response.status_code, response.text)
+        if verdict:
+            assert response.json["results"][0]["status"] == verdict, what
+        else:
+            assert response.mimetype == "application/problem+json", what

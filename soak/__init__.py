@@ -1,0 +1,1 @@
+"""Reliability campaigns: crashes, concurrency, bad input, access, with figures."""
