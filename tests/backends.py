@@ -9,13 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
-POSTGRES = {
-    "POSTGRES_HOST": os.environ.get("POSTGRES_HOST", "127.0.0.1"),
-    "POSTGRES_PORT": os.environ.get("POSTGRES_PORT", "5432"),
-    "POSTGRES_DBNAME": os.environ.get("POSTGRES_DBNAME", "test"),
-    "POSTGRES_USER": os.environ.get("POSTGRES_USER", "postgres"),
-    "POSTGRES_PASSWORD": os.environ.get("POSTGRES_PASSWORD", ""),
-}
+from bench.stores import POSTGRES  # the server the suites and benchmarks use
 
 
 def postgres_connection():

@@ -123,3 +123,14 @@ def test_the_server_keeps_its_events_in_eventstoredb(tmp_path):
             assert (view["name"], view["version"]) == ("John Doe", 21)
         finally:
             assert server.stop() == 0
+
+
+def test_tokens_never_reach_the_log(server):
+    for token in ("alice-token", "not-a-token-0123456789"):
+        server.session(token).post(f"{server.url}/sync", json={"client_id": "x",
+                                                                 "commands": []})
+        server.session(token).get(f"{server.url}/customers/{uuid.uuid4()}")
+    server.stop()
+    log = "".join(server.log)
+    assert "alice-token" not in log and "not-a-token-0123456789" not in log
+    assert "serving on" in log  # the log was read
