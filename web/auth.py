@@ -14,10 +14,10 @@ PUBLIC_ENDPOINTS = {"health.health", "health.openapi", "static"}
 def parse_tokens(spec: str) -> dict[str, str]:
     """``"tokenA=alice,tokenB=bob"`` -> {token: employee}; ValueError if malformed."""
     tokens = {}
-    for item in filter(None, (part.strip() for part in spec.split(","))):
+    for number, item in enumerate(filter(None, (p.strip() for p in spec.split(","))), 1):
         token, sep, employee = item.partition("=")
-        if not sep or not token.strip() or not employee.strip():
-            raise ValueError(f"AUTH_TOKENS entry {item.split('=')[0][:4]}... is not token=employee")
+        if not sep or not token.strip() or not employee.strip():  # the token is not shown
+            raise ValueError(f"AUTH_TOKENS entry {number} is not token=employee")
         tokens[token.strip()] = employee.strip()
     return tokens
 
