@@ -69,7 +69,7 @@ def render(results: dict, plot_name: str) -> str:
     b3 = r["B3"]
     lines += [
         "",
-        f"## B3: one command against a long history (median seconds per command)",
+        "## B3: one command against a long history (median seconds per command)",
         "",
         f"A customer with {b3['long_history']:,} prior events against one with "
         f"{b3['short_history']}; last-writer-wins, so a stale base reads the "

@@ -22,12 +22,12 @@ def campaigns(quick: bool, fuzz_examples: int) -> dict:
     def crash_on_postgres():
         with fresh_store("postgres") as env:
             env.pop("BENCH_FOLDER", None)
-            return crash.run(commands=400 if quick else 5000, kills=3 if quick else 5,
+            return crash.run(commands=400 if quick else 5000, kills=3 if quick else 10,
                              store_env=env)
 
     found = {
         "crash-sqlite": lambda: crash.run(commands=400 if quick else 5000,
-                                          kills=3 if quick else 5),
+                                          kills=3 if quick else 10),
         "projection": lambda: projection.run(events=20_000 if quick else 100_000,
                                              kills=4 if quick else 20),
         "contention": lambda: contention.run(batches=5 if quick else 40),

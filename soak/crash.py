@@ -64,9 +64,9 @@ def sync_until_empty(data_dir: Path, stop: threading.Event, attempts: Counter,
         time.sleep(0.2)
 
 
-def run(commands: int = 5000, kills: int = 5, customers: int = 4,
-        store_env: dict[str, str] | None = None, seed: int = 7, batch_size: int = 20,
-        kill_every: tuple[float, float] = (0.3, 1.5)) -> dict:
+def run(commands: int = 5000, kills: int = 10, customers: int = 4,
+        store_env: dict[str, str] | None = None, seed: int = 7, batch_size: int = 50,
+        kill_every: tuple[float, float] = (0.2, 1.0)) -> dict:
     """Returns the figures; raises AssertionError if anything did not hold."""
     chooser = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="soak-") as folder:
@@ -115,7 +115,7 @@ def run(commands: int = 5000, kills: int = 5, customers: int = 4,
             assert all(outbox_size(laptop) == 0 for laptop in laptops), "outboxes not empty"
             figures = check(server, laptops, queued, ids)
             figures.update(commands=sum(len(q) for q in queued.values()), kills=killed,
-                           syncs=attempts["syncs"])
+                           syncs=attempts["syncs"], customers=customers)
             return figures
         finally:
             server.stop()

@@ -31,8 +31,9 @@ ROWS = {
              "/openapi.json for each of {operations} operations (valid and invalid), and "
              "{hostile_cases} hand-written hostile ones (deep nesting, huge strings, invalid "
              "UTF-8, NaN/Infinity, duplicate command ids, far timestamps, base versions "
-             "negative or ahead)", "{server_errors} 5xx; every rejection a 4xx problem+json "
-             "(answers by class: {answers})"),
+             "negative or ahead)", "{server_errors} 5xx but the contract's 503 for a "
+             "min_position the read model had not reached ({read_model_behind_503}); every "
+             "rejection a 4xx problem+json (answers by status: {answers})"),
 }
 ROWS["crash-postgres"] = ("Crash soak, PostgreSQL", *ROWS["crash-sqlite"][1:])
 
@@ -53,12 +54,15 @@ def write(results_dir: Path, page: Path) -> None:
         if not path.exists():
             continue
         result = json.loads(path.read_text())
-        figures = result["figures"]
+        figures = {key: ", ".join(f"{k} {v}" for k, v in value.items())
+                   if isinstance(value, dict) else value
+                   for key, value in result["figures"].items()}
         lines.append(f"| {title} | {tried.format(**figures)} | {held.format(**figures)} | "
                      f"{result['date']}, {result['seconds']:.0f} s |")
     lines += [
         "",
-        "Access, checked by the suite (`tests/web/test_errors.py`, `tests/web/test_sync.py`): "
+        "Access, checked by the suite (`tests/web/test_errors.py`, `tests/web/test_sync.py`, "
+        "`tests/e2e/test_server.py`): "
         "requests without a token, with a malformed one or with an unknown or revoked one "
         "are 401 with `WWW-Authenticate: Bearer`; tokens are compared in constant time "
         "(`hmac.compare_digest` over every configured token) and never logged; the author "

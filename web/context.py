@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, g
@@ -24,7 +24,8 @@ def employee() -> str:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    """The server's clock: the time a command without ``issued_at`` was sent."""
+    return deployment().customers.clock()
 
 
 def batch_position(results: list[Result]) -> int:
