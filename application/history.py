@@ -32,12 +32,15 @@ class StoredHistory:
         return next(self._events_after(version - 1, page_size=1)).latest_effective_at
 
     def value_at(self, field: str, version: int) -> Any:
-        for event in self._events_after(version, page_size=50):
+        if self.customer.fields[field].version <= version:  # not set since
+            return self.customer.value(field)
+        for event in self._events_after(version, page_size=4):
             if field in event.changes():
                 return event.previous["value"]
         return self.customer.value(field)
 
     def _events_after(self, version: int, page_size: int) -> Iterator[Customer.Recorded]:
+        """Events after ``version``, read in pages that grow from ``page_size``."""
         saved = self.saved_version
         while version < saved:
             page = list(
@@ -45,6 +48,7 @@ class StoredHistory:
             )
             yield from page
             version = page[-1].originator_version
+            page_size = min(page_size * 4, 256)
         for event in self.customer.pending_events:
             if event.originator_version > version:
                 yield event

@@ -6,6 +6,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
@@ -46,6 +47,7 @@ class Command:
     def value(self) -> Any:
         return self.payload[FIELD_OF_COMMAND[self.type]]
 
+    @cached_property
     def fingerprint(self) -> str:
         """Identifies the envelope as compared for idempotency: not its base, nor
         a time the server supplied (a re-send would get another)."""

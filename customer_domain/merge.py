@@ -65,7 +65,7 @@ def decide(
         return Decision("rejected", "customer_not_found", "no customer has this id")
     receipt = customer.receipts.get(str(command.command_id))
     if receipt is not None:
-        if receipt.fingerprint != command.fingerprint():
+        if receipt.fingerprint != command.fingerprint:
             return _refused(customer, "command_id_reused", "this command_id was "
                             "already used for a different command")
         return Decision(receipt.status, receipt.reason, receipt.detail,
@@ -147,7 +147,7 @@ def _provenance(command: Command, sender: Sender, effective_at: datetime,
         "effective_at": effective_at,
         "received_at": sender.received_at,
         "base_version": command.base_version,
-        "fingerprint": command.fingerprint(),
+        "fingerprint": command.fingerprint,
         "latest_effective_at": latest_effective_at,
     }
 
