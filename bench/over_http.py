@@ -15,14 +15,16 @@ from bench.workload import Workload, registrations
 from system.directory import CustomerDirectory
 
 
-def post_batches(server: ServerUnderTest, batches: list, workload: Workload,
+def post_batches(server: ServerUnderTest, batches, workload: Workload,
                  lock: threading.Lock) -> None:
+    """One client thread: the next batch (made from what has been seen so far),
+    until there are none."""
     session = server.session()
-    for client, batch in batches:
+    while True:
         with lock:
-            batch = [{**c, "base_version": min(c["base_version"],
-                                               workload.seen[uuid.UUID(c["customer_id"])])}
-                     for c in batch]
+            client, batch = next(batches, (None, None))
+        if batch is None:
+            return
         response = session.post(f"{server.url}/sync", timeout=300,
                                  json={"client_id": client, "commands": batch})
         response.raise_for_status()
@@ -42,10 +44,10 @@ def http_submit_rate(commands: int, customers: int, threads: int = 2) -> dict:
                 "client_id": "office", "commands": registrations(ids[start:start + 500])}
                          ).raise_for_status()
         workload, lock = Workload(ids), threading.Lock()
-        batches = list(workload.batches(commands))
-        shares = [batches[n::threads] for n in range(threads)]
-        workers = [threading.Thread(target=post_batches, args=(server, share, workload, lock))
-                   for share in shares]
+        batches = workload.batches(commands)
+        workers = [threading.Thread(target=post_batches,
+                                    args=(server, batches, workload, lock))
+                   for _ in range(threads)]
         started = time.perf_counter()
         for worker in workers:
             worker.start()
@@ -74,8 +76,15 @@ def server_memory(customers: int, events_each: int, touched: int) -> dict:
         app = Customers(env=env)
         ids = registered(app, customers)
         workload = Workload(ids, stale_share=0)
-        for client, batch in workload.batches(customers * (events_each - 1)):
-            workload.saw(app.submit(client, "employee", batch))
+        per_batch = 500 // (events_each - 1)
+        for start in range(0, customers, per_batch):  # each customer's edits together
+            batch = []
+            for customer_id in ids[start:start + per_batch]:
+                for _ in range(events_each - 1):
+                    command = workload.command()
+                    command.update(customer_id=str(customer_id), base_version=0)
+                    batch.append(command)
+            workload.saw(app.submit("office", "employee", batch))
         directory = CustomerDirectory(env=env)
         directory.follow(app.name, app.notification_log)
         directory.catch_up()
