@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,15 @@ def _without_measurements(cls):
     return cls
 
 
+def _join_stray_threads() -> None:
+    """The library's concurrency case stops its reader threads without joining
+    them: wait for them before the datastore closes under them (on SQLite a
+    query on a closed connection crashes the interpreter)."""
+    for thread in threading.enumerate():
+        if "read_continuously" in thread.name:
+            thread.join(timeout=10)
+
+
 class POPOCase:
     def create_recorder(self):
         return POPODirectoryRecorder()
@@ -54,6 +64,7 @@ class SQLiteCase:
         self.datastore = SQLiteDatastore(str(Path(self.folder.name) / "directory.db"))
 
     def tearDown(self):
+        _join_stray_threads()
         self.datastore.close()
         self.folder.cleanup()
 
@@ -73,6 +84,7 @@ class PostgresCase:
             password=POSTGRES["POSTGRES_PASSWORD"], schema=env["POSTGRES_SCHEMA"])
 
     def tearDown(self):
+        _join_stray_threads()
         self.datastore.close()
         self.schema.__exit__(None, None, None)
 
@@ -96,6 +108,7 @@ class EventStoreDBCase:
                                                             self.server.__enter__()}))
 
     def tearDown(self):
+        _join_stray_threads()
         self.factory.close()
         self.server.__exit__(None, None, None)
 
