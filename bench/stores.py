@@ -21,11 +21,7 @@ POSTGRES = {
 
 def postgres_reachable() -> bool:
     try:
-        import psycopg
-
-        psycopg.connect(host=POSTGRES["POSTGRES_HOST"], port=POSTGRES["POSTGRES_PORT"],
-                        dbname=POSTGRES["POSTGRES_DBNAME"], user=POSTGRES["POSTGRES_USER"],
-                        connect_timeout=3).close()
+        connect().close()
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False
     return True
@@ -41,12 +37,24 @@ def fresh_store(kind: str) -> Iterator[dict[str, str]]:
                    "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(Path(folder) / "directory.db"),
                    "SQLITE_LOCK_TIMEOUT": "10", "BENCH_FOLDER": folder}
         return
+    with postgres_schema(connect(), "bench") as env:
+        yield env
+
+
+def connect():
     import psycopg
 
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(host=POSTGRES["POSTGRES_HOST"], port=POSTGRES["POSTGRES_PORT"],
-                         dbname=POSTGRES["POSTGRES_DBNAME"], user=POSTGRES["POSTGRES_USER"],
-                         autocommit=True) as connection:
+    return psycopg.connect(host=POSTGRES["POSTGRES_HOST"], port=POSTGRES["POSTGRES_PORT"],
+                           dbname=POSTGRES["POSTGRES_DBNAME"], user=POSTGRES["POSTGRES_USER"],
+                           password=POSTGRES["POSTGRES_PASSWORD"] or None, autocommit=True,
+                           connect_timeout=3)
+
+
+@contextmanager
+def postgres_schema(connection, prefix: str) -> Iterator[dict[str, str]]:
+    """A schema of its own on ``connection``'s server, dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with connection:
         connection.execute(f"CREATE SCHEMA {schema}")
         try:
             yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **POSTGRES,

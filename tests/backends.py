@@ -3,29 +3,19 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
 
+from bench import stores
 from bench.stores import POSTGRES  # the server the suites and benchmarks use
 
 
 def postgres_connection():
     """A connection to the test server, or a skip (a failure when CI requires it)."""
     try:
-        import psycopg
-
-        return psycopg.connect(
-            host=POSTGRES["POSTGRES_HOST"],
-            port=POSTGRES["POSTGRES_PORT"],
-            dbname=POSTGRES["POSTGRES_DBNAME"],
-            user=POSTGRES["POSTGRES_USER"],
-            password=POSTGRES["POSTGRES_PASSWORD"] or None,
-            autocommit=True,
-            connect_timeout=3,
-        )
+        return stores.connect()
     except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
         reason = f"PostgreSQL not reachable at {POSTGRES['POSTGRES_HOST']}: {error}"
         if os.environ.get("REQUIRE_POSTGRES"):
@@ -33,17 +23,9 @@ def postgres_connection():
         pytest.skip(reason)
 
 
-@contextmanager
-def postgres_schema() -> Iterator[dict[str, str]]:
+def postgres_schema():
     """A schema of its own for one test, dropped afterwards."""
-    schema = f"test_{uuid.uuid4().hex[:12]}"
-    with postgres_connection() as connection:
-        connection.execute(f"CREATE SCHEMA {schema}")
-        try:
-            yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **POSTGRES,
-                   "POSTGRES_SCHEMA": schema}
-        finally:
-            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+    return stores.postgres_schema(postgres_connection(), "test")
 
 
 REAL_EVENTSTOREDB = os.environ.get("EVENTSTOREDB_URI")

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from application import Customers
+from system.directory import CustomerDirectory
 from system.runtime import Deployment
 from tests.backends import backend_env
 
@@ -56,3 +59,18 @@ def make_deployment(store_env):
 @pytest.fixture
 def deployment(make_deployment):
     return make_deployment()
+
+
+@pytest.fixture
+def held_projection(monkeypatch):
+    """Holds every page of the projection until the event it returns is set."""
+    released = threading.Event()
+    real_process_page = CustomerDirectory.process_page
+
+    def held(self, jobs):
+        released.wait(10)
+        real_process_page(self, jobs)
+
+    monkeypatch.setattr(CustomerDirectory, "process_page", held)
+    yield released
+    released.set()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 
 import pytest
 
@@ -127,21 +126,13 @@ def test_a_damaged_read_model_is_reported(deployment):
 
 
 def test_writes_return_before_the_projection_with_the_threaded_runner(
-        make_deployment, monkeypatch):
+        make_deployment, held_projection):
     deployment = make_deployment("threads")
     office = Device(deployment.customers, "office", "carol")
-    released = threading.Event()
-    real_process_page = CustomerDirectory.process_page
-
-    def slow_process_page(self, jobs):
-        released.wait(10)
-        real_process_page(self, jobs)
-
-    monkeypatch.setattr(CustomerDirectory, "process_page", slow_process_page)
     customer_id = office.register()
     [result] = office.sync(office.edit(customer_id, 0, name="Later"))
     assert deployment.directory.customer_view(customer_id) is None
     assert not deployment.wait_for(result.position, timeout=0.2)
-    released.set()
+    held_projection.set()
     assert deployment.wait_for(result.position, timeout=10)
     assert deployment.directory.customer_view(customer_id)["name"] == "Later"

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import pytest
 
-from system.directory import CustomerDirectory
 from tests.web.conftest import Api, command
 from web import schemas
 
@@ -148,20 +146,12 @@ def test_history_is_read_from_the_event_store(api):
     assert api.get(f"/customers/{uuid.uuid4()}/history").status_code == 404
 
 
-def test_min_position_waits_for_the_read_model_else_503(make_app, monkeypatch):
-    released = threading.Event()
-    real_process_page = CustomerDirectory.process_page
-
-    def slow_process_page(self, jobs):
-        released.wait(10)
-        real_process_page(self, jobs)
-
-    monkeypatch.setattr(CustomerDirectory, "process_page", slow_process_page)
+def test_min_position_waits_for_the_read_model_else_503(make_app, held_projection):
     api = Api(make_app("threads", READ_WAIT_SECONDS=0.2).test_client())
     created = api.post("/customers", {"client_id": "laptop-a", "name": "Acme"}).json
     path = f"/customers/{created['customer_id']}?min_position={created['position']}"
     behind = api.get(path)
     assert (behind.status_code, behind.headers["Retry-After"]) == (503, "1")
-    released.set()
+    held_projection.set()
     caught_up = api.get(path)
     assert (caught_up.status_code, caught_up.json["name"]) == (200, "Acme")
