@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import request
 from marshmallow import Schema
 
 from web.problems import Problem
+
+ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
 def _refuse_constant(name: str) -> None:
@@ -25,11 +28,12 @@ def json_object() -> dict[str, Any]:
         raise Problem(400, f"the body is not JSON: {detail}", "malformed-json") from None
     if not isinstance(body, dict):
         raise Problem(400, "the body must be a JSON object", "malformed-json")
-    try:  # escaped lone surrogates ("\\ud800") parse, but are not text
-        json.dumps(body, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise Problem(400, "the body holds a string that is not valid Unicode",
-                      "malformed-json") from None
+    if ESCAPED_SURROGATE.search(raw):  # "\\ud800" parses, but may not be text
+        try:
+            json.dumps(body, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise Problem(400, "the body holds a string that is not valid Unicode",
+                          "malformed-json") from None
     return body
 
 
