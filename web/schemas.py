@@ -188,10 +188,6 @@ class Health(Schema):
     read_model_position = fields.Integer(required=True)
 
 
-class CurrentVersion(Schema):
-    current_version = fields.Integer(required=True)
-
-
 class Problem(Schema):
     type = fields.String(required=True)
     title = fields.String(required=True)
