@@ -10,12 +10,14 @@ from pathlib import Path
 
 from application import Customers
 from bench.measures import registered
-from bench.server import ServerUnderTest
+from web.process import ServerProcess
+
+BENCH_TOKENS = "bench-token=bench"
 from bench.workload import Workload, registrations
 from system.directory import CustomerDirectory
 
 
-def post_batches(server: ServerUnderTest, batches, workload: Workload,
+def post_batches(server: ServerProcess, batches, workload: Workload,
                  lock: threading.Lock) -> None:
     """One client thread: the next batch (made from what has been seen so far),
     until there are none."""
@@ -36,7 +38,7 @@ def http_submit_rate(commands: int, customers: int, threads: int = 2) -> dict:
     """B2 (two client threads posting batches of 500), then B5 on the same server:
     pulling every view by cursor."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder, \
-            ServerUnderTest(Path(folder)) as server:
+            ServerProcess(Path(folder), tokens=BENCH_TOKENS) as server:
         session = server.session()
         ids = [uuid.uuid4() for _ in range(customers)]
         for start in range(0, customers, 500):
@@ -90,7 +92,7 @@ def server_memory(customers: int, events_each: int, touched: int) -> dict:
         directory.catch_up()
         directory.close()
         app.close()
-        with ServerUnderTest(Path(folder)) as server:
+        with ServerProcess(Path(folder), tokens=BENCH_TOKENS) as server:
             session = server.session()
             session.get(f"{server.url}/health", timeout=30)
             idle = server.memory()

@@ -10,12 +10,12 @@ is what the story says.
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from web.process import ServerProcess
 
 BIN = Path(sys.executable).parent
 TOKENS = "office-token=carol,alice-token=alice,bob-token=bob"
@@ -33,25 +33,6 @@ def expect(condition: bool, what: str) -> None:
     if not condition:
         raise StoryFailed(what)
     print(f"   ok: {what}")
-
-
-class Server:
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir, self.port, self.process = data_dir, 0, None
-
-    def start(self) -> str:
-        self.process = subprocess.Popen(
-            [BIN / "customers-server", "--port", str(self.port), "--data-dir", self.data_dir],
-            env={**os.environ, "AUTH_TOKENS": TOKENS}, stderr=subprocess.PIPE, text=True)
-        for line in self.process.stderr:
-            if match := re.search(r"serving on (http://\S+:(\d+))", line):
-                self.port = int(match.group(2))
-                return match.group(1)
-        raise StoryFailed("the server did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
 
 
 class Laptop:
@@ -73,8 +54,8 @@ class Laptop:
 
 
 def play(folder: Path) -> None:
-    server = Server(folder / "server")
-    url = server.start()
+    server = ServerProcess(folder / "server", tokens=TOKENS)
+    url = server.start().url
     office, alice, bob = (Laptop(n, folder) for n in ("office", "alice", "bob"))
     try:
         say("The office registers customer #123 and edits it until version 20")
@@ -101,7 +82,7 @@ def play(folder: Path) -> None:
         bob.run("show", customer)
 
         say("The server comes back; Alice syncs first")
-        server.start()
+        server.start()  # at the same address
         alice.run("sync")
         expect(alice.json("log")[0]["status"] == "applied", "Alice's new name is applied")
 

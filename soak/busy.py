@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.server import ServerUnderTest
+from web.process import ServerProcess
 from soak.crash import CUSTOMERS_CLI, cli
 
 HOLD_LOCK = """
@@ -26,7 +26,7 @@ connection.execute("COMMIT")
 
 
 def run(hold_seconds: float = 4.0, lock_timeout: int = 1) -> dict:
-    with tempfile.TemporaryDirectory(prefix="soak-") as folder, ServerUnderTest(
+    with tempfile.TemporaryDirectory(prefix="soak-") as folder, ServerProcess(
             Path(folder) / "server", tokens="alice-token=alice",
             env={"SQLITE_LOCK_TIMEOUT": str(lock_timeout)}) as server:
         session = server.session("alice-token")

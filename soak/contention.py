@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.server import ServerUnderTest
+from web.process import ServerProcess
 from soak.lww import winners
 
 FIELDS = {"ChangeName": "name", "ChangeSupplier": "supplier",
@@ -21,7 +21,7 @@ FIELDS = {"ChangeName": "name", "ChangeSupplier": "supplier",
 def run(threads: int = 16, customers: int = 3, batches: int = 20, batch_size: int = 10,
         seed: int = 5) -> dict:
     tokens = ",".join(f"token-{n}=employee-{n}" for n in range(threads))
-    with tempfile.TemporaryDirectory(prefix="soak-") as folder, ServerUnderTest(
+    with tempfile.TemporaryDirectory(prefix="soak-") as folder, ServerProcess(
             Path(folder), tokens=tokens,
             env={"CONFLICT_POLICY": "last-writer-wins"}) as server:
         office = server.session("token-0")

@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from bench.server import ServerUnderTest
+from web.process import ServerProcess
 from client import local
 from client.store import Store
 from soak.lww import winners
@@ -71,7 +71,7 @@ def run(commands: int = 5000, kills: int = 10, customers: int = 4,
     chooser = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="soak-") as folder:
         root = Path(folder)
-        server = ServerUnderTest(root / "server", tokens=TOKENS,
+        server = ServerProcess(root / "server", tokens=TOKENS,
                                  env={"CONFLICT_POLICY": "last-writer-wins",
                                       **(store_env or {})}).start()
         try:
@@ -129,7 +129,7 @@ def _pending(laptop: Path) -> list[dict]:
         store.close()
 
 
-def check(server: ServerUnderTest, laptops: list[Path], queued: dict, ids: list[str]
+def check(server: ServerProcess, laptops: list[Path], queued: dict, ids: list[str]
           ) -> dict:
     """Every command one verdict; the store exactly the events those verdicts
     imply; the read model equal to a rebuild; the winners as computed apart."""
@@ -176,7 +176,7 @@ def check(server: ServerUnderTest, laptops: list[Path], queued: dict, ids: list[
             "lost": 0, "recorded_twice": 0, "read_model_equals_rebuild": True}
 
 
-def _store_env(server: ServerUnderTest) -> dict[str, str]:
+def _store_env(server: ServerProcess) -> dict[str, str]:
     """The persistence the server chose for itself (its embedded default)."""
     from web.server import persistence_env
 

@@ -7,15 +7,15 @@ import time
 
 import pytest
 
-from tests.e2e.server import Laptop, ServerProcess
+from tests.e2e.server import Laptop, server_process
 
 
 @pytest.fixture
 def start_server(tmp_path):
     servers = []
 
-    def start(**env: str) -> ServerProcess:
-        server = ServerProcess(tmp_path / "var", **env).start().with_fixed_port()
+    def start(**env: str):
+        server = server_process(tmp_path / "var", **env).start()
         servers.append(server)
         return server
 

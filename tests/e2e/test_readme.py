@@ -7,7 +7,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.e2e.server import ServerProcess
+from tests.e2e.server import server_process
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -18,7 +18,7 @@ def walk_through() -> str:
 
 
 def test_the_walk_through_runs_as_written(tmp_path):
-    server = ServerProcess(tmp_path / "var").start()
+    server = server_process(tmp_path / "var").start()
     try:
         done = subprocess.run(["bash", "-euo", "pipefail", "-c", walk_through()],
                               env={"API": server.url, "PATH": "/usr/bin:/bin"},

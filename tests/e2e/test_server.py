@@ -7,12 +7,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from tests.e2e.server import ServerProcess
+from tests.e2e.server import server_process
 
 
 @pytest.fixture
 def server(tmp_path):
-    process = ServerProcess(tmp_path / "var").start()
+    process = server_process(tmp_path / "var").start()
     yield process
     process.stop()
 
@@ -98,7 +98,7 @@ def test_sigterm_stops_the_server_cleanly(server):
 
 
 def test_the_server_refuses_to_start_without_tokens(tmp_path):
-    process = ServerProcess(tmp_path / "var", AUTH_TOKENS="")
+    process = server_process(tmp_path / "var", AUTH_TOKENS="")
     with pytest.raises(RuntimeError, match="no AUTH_TOKENS"):
         process.start()
 
@@ -107,7 +107,7 @@ def test_the_server_keeps_its_events_in_eventstoredb(tmp_path):
     from tests.backends import eventstoredb_uri
 
     with eventstoredb_uri() as uri:
-        server = ServerProcess(tmp_path / "var", EVENTSTOREDB_URI=uri,
+        server = server_process(tmp_path / "var", EVENTSTOREDB_URI=uri,
                                CUSTOMERS_PERSISTENCE_MODULE="eventsourcing_eventstoredb")
         server.start()
         try:

@@ -1,4 +1,5 @@
-"""customers-server as a separate process, driven and measured from outside."""
+"""``customers-server`` as a child process: for the demo, the end-to-end tests,
+the benchmarks and the reliability campaigns."""
 
 from __future__ import annotations
 
@@ -13,65 +14,73 @@ from pathlib import Path
 
 import requests
 
-TOKEN = "bench-token"
 
+class ServerProcess:
+    """The server on a loopback port (a free one at first, the same one across
+    restarts), its data in ``data_dir``; its log lines are kept in ``log``."""
 
-class ServerUnderTest:
-    """The server on a loopback port (a free one at first, then the same one
-    across restarts), with its data in ``data_dir``."""
-
-    def __init__(self, data_dir: Path, env: dict[str, str] | None = None,
-                 tokens: str = f"{TOKEN}=bench") -> None:
+    def __init__(self, data_dir: Path, tokens: str, env: dict[str, str] | None = None
+                 ) -> None:
         self.data_dir = data_dir
         self.env = {**os.environ, "AUTH_TOKENS": tokens, **(env or {})}
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.url = ""
+        self.log: list[str] = []
 
-    def start(self) -> ServerUnderTest:
+    def start(self, timeout: float = 60) -> ServerProcess:
         server = Path(sys.executable).with_name("customers-server")
         self.process = subprocess.Popen(
             [str(server), "--port", str(self.port), "--data-dir", str(self.data_dir)],
             env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-        for line in self.process.stderr:
-            if match := re.search(r"serving on (http://\S+:(\d+))", line):
-                self.url, self.port = match.group(1), int(match.group(2))
-                threading.Thread(target=self.process.stderr.read, daemon=True).start()
-                return self
-        raise RuntimeError("customers-server did not start")
+        ready = threading.Event()
+
+        def read_log(process: subprocess.Popen) -> None:  # all of it, so no pipe fills
+            for line in process.stderr:
+                self.log.append(line)
+                if match := re.search(r"serving on (http://\S+:(\d+))", line):
+                    self.url, self.port = match.group(1), int(match.group(2))
+                    ready.set()
+
+        threading.Thread(target=read_log, args=(self.process,), daemon=True).start()
+        deadline = time.monotonic() + timeout
+        while not ready.wait(0.05):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("customers-server did not start:\n" + "".join(self.log))
+        return self
 
     def kill(self) -> None:
-        """SIGKILL, as a crash."""
+        """SIGKILL: no chance to clean up, as in a crash."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=60)
 
     def stop(self) -> int:
+        """SIGTERM, and the exit code."""
         if self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGTERM)
         return self.process.wait(timeout=120)
 
-    def __enter__(self) -> ServerUnderTest:
+    def __enter__(self) -> ServerProcess:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def session(self, token: str = TOKEN) -> requests.Session:
+    def session(self, token: str | None = None) -> requests.Session:
+        """A session speaking with ``token`` (the first configured one by default)."""
+        token = token or self.env["AUTH_TOKENS"].split(",")[0].split("=")[0]
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
         return session
 
     def wait_projected(self, timeout: float = 600) -> None:
-        session, deadline = self.session(self.any_token()), time.monotonic() + timeout
+        session, deadline = self.session(), time.monotonic() + timeout
         while time.monotonic() < deadline:
             health = session.get(f"{self.url}/health", timeout=30).json()
             if health["read_model_position"] >= health["event_store_position"]:
                 return
             time.sleep(0.2)
         raise TimeoutError("the read model did not catch up")
-
-    def any_token(self) -> str:
-        return self.env["AUTH_TOKENS"].split(",")[0].split("=")[0]
 
     def memory(self) -> dict[str, int]:
         """Resident set size now and at its peak, in KiB (Linux /proc)."""
