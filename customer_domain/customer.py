@@ -47,7 +47,6 @@ class Customer(Aggregate):
                 self.conflict_id,
             )
             customer.client_clocks[self.client_id] = self.effective_at
-            customer.latest_effective_at = self.latest_effective_at
             recent = customer.recent_latest_effective_at
             customer.recent_latest_effective_at = [*recent[1 - RECENT:], self.latest_effective_at]
 
@@ -210,7 +209,6 @@ class Customer(Aggregate):
         self.open_conflicts: dict[str, UUID] = {}
         self.receipts: dict[str, Receipt] = {}
         self.client_clocks: dict[str, datetime] = {}
-        self.latest_effective_at: datetime | None = None
         # The latest effective time at each of the last RECENT versions, oldest first.
         self.recent_latest_effective_at: list[datetime] = []
 
@@ -224,6 +222,11 @@ class Customer(Aggregate):
 
     def value(self, field: str) -> Any:
         return self.fields[field].value
+
+    @property
+    def latest_effective_at(self) -> datetime:
+        """The latest effective time of all the customer's events."""
+        return self.recent_latest_effective_at[-1]
 
     @property
     def is_closed(self) -> bool:

@@ -112,7 +112,6 @@ class _Recorder:
             command.issued_at, sender.received_at, seen_until,
             customer.client_clocks.get(sender.client_id),
         )
-        assert customer.latest_effective_at is not None
         self.latest_effective_at = max(customer.latest_effective_at, self.effective_at)
         self.stamp = Stamp(self.effective_at, sender.client_id, str(command.command_id))
 
