@@ -98,7 +98,7 @@ class Intake:
 
     def _check_expected_version(self, customer: Customer | None, command: Command) -> None:
         if (self.expected_version is not None and customer is not None
-                and str(command.command_id) not in customer.receipts
+                and command.key not in customer.receipts
                 and customer.version != self.expected_version):
             raise VersionMismatchError(customer.id, customer.version)
 

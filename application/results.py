@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Result:
     command_id: UUID
     customer_id: UUID

@@ -26,6 +26,9 @@ COMMAND_TYPES = (REGISTER, *FIELD_OF_COMMAND, RESOLVE)
 CHOICES = ("current", "candidate", "value")
 
 
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str)  # as json.dumps(...) would
+
+
 @dataclass(frozen=True)
 class Command:
     """A command envelope: what the client sent, with its idempotency key."""
@@ -48,17 +51,21 @@ class Command:
         return self.payload[FIELD_OF_COMMAND[self.type]]
 
     @cached_property
+    def key(self) -> str:
+        """The command id as text, as receipts and stamps hold it."""
+        return str(self.command_id)
+
+    @cached_property
     def fingerprint(self) -> str:
         """Identifies the envelope as compared for idempotency: not its base, nor
         a time the server supplied (a re-send would get another)."""
         issued = None if self.issued_at_defaulted else (
             self.issued_at.astimezone(timezone.utc).isoformat())
         content = [self.type, str(self.customer_id), self.payload, issued]
-        encoded = json.dumps(content, sort_keys=True, default=str).encode()
-        return hashlib.sha256(encoded).hexdigest()[:32]
+        return hashlib.sha256(_CANONICAL_JSON.encode(content).encode()).hexdigest()[:32]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sender:
     """Who sent a batch, from where, and when the server received it."""
 

@@ -34,7 +34,7 @@ class History(Protocol):
         """The value ``field`` had at ``version``."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """A verdict, and the event that records it (None: nothing recorded)."""
 
@@ -63,7 +63,7 @@ def decide(
         if command.type == REGISTER:
             return _register(command, sender)
         return Decision("rejected", "customer_not_found", "no customer has this id")
-    receipt = customer.receipts.get(str(command.command_id))
+    receipt = customer.receipts.get(command.key)
     if receipt is not None:
         if receipt.fingerprint != command.fingerprint:
             return _refused(customer, "command_id_reused", "this command_id was "
@@ -113,7 +113,7 @@ class _Recorder:
             customer.client_clocks.get(sender.client_id),
         )
         self.latest_effective_at = max(customer.latest_effective_at, self.effective_at)
-        self.stamp = Stamp(self.effective_at, sender.client_id, str(command.command_id))
+        self.stamp = Stamp(self.effective_at, sender.client_id, command.key)
 
     def __call__(self, event_class: type[Customer.Recorded], status: str,
                  reason: str | None = None, detail: str | None = None,
@@ -128,7 +128,7 @@ class _Recorder:
     def candidate(self, value: Any) -> dict[str, Any]:
         return {
             "value": value,
-            "command_id": str(self.command.command_id),
+            "command_id": self.command.key,
             "author": self.sender.author,
             "client_id": self.sender.client_id,
             "issued_at": self.command.issued_at,

@@ -14,7 +14,7 @@ POLICIES = (MANUAL, LAST_WRITER_WINS, FIRST_SYNC_WINS)
 DETECTIONS = ("field", "aggregate")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A default policy, per-field overrides, and the detection granularity."""
 

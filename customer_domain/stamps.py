@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 TICK = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Stamp:
     effective_at: datetime
     client_id: str

@@ -10,7 +10,7 @@ from uuid import UUID
 from customer_domain.stamps import Stamp
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldValue:
     """A field's current value and who set it, when, by which command."""
 
@@ -51,7 +51,7 @@ class FieldValue:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ChangeMarks:
     """Where a field (or any field) last changed, and last changed by another client.
 
@@ -65,7 +65,7 @@ class ChangeMarks:
 
     def changed(self, version: int, client_id: str) -> ChangeMarks:
         if client_id == self.latest_client:
-            return replace(self, latest_version=version)
+            return ChangeMarks(version, client_id, self.other_version)
         return ChangeMarks(version, client_id, self.latest_version)
 
     def latest_not_by(self, client_id: str) -> int:
@@ -75,7 +75,7 @@ class ChangeMarks:
         return self.latest_version
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Receipt:
     """The verdict first recorded for a command id, for answering re-sends."""
 
@@ -87,7 +87,7 @@ class Receipt:
     conflict_id: UUID | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """Competing values of one field, kept as data until someone resolves them."""
 

@@ -7,6 +7,7 @@ from marshmallow import INCLUDE, Schema, fields, post_load, validate
 
 from application.envelopes import (
     AddressSchema,
+    Commands,
     CommandSchema,
     ResolutionSchema,
     StrictSchema,
@@ -26,8 +27,7 @@ def client_id_field() -> fields.String:
 
 class SyncRequest(StrictSchema):
     client_id = client_id_field()
-    commands = fields.List(fields.Nested(CommandSchema), required=True,
-                           validate=validate.Length(max=MAX_BATCH))
+    commands = Commands(required=True, validate=validate.Length(max=MAX_BATCH))
 
 
 class CustomerCommandRequest(CommandSchema):
