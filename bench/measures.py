@@ -8,7 +8,7 @@ import time
 import uuid
 
 from application import Customers
-from bench.baseline import raw_rate
+from bench.baseline import product_event_rate, raw_rate
 from bench.stores import fresh_store
 from bench.workload import Workload, registrations
 from system.directory import CustomerDirectory
@@ -48,8 +48,13 @@ def raw_rates(kind: str, events: int, repeat: int) -> dict[str, float]:
         with fresh_store(kind) as env:
             return raw_rate(env, events, per_save)
 
+    def product_events() -> float:
+        with fresh_store(kind) as env:
+            return product_event_rate(env, events)
+
     return {"raw_one_per_save": median_of(repeat, lambda: one(1)),
-            "raw_500_per_save": median_of(repeat, lambda: one(500))}
+            "raw_500_per_save": median_of(repeat, lambda: one(500)),
+            "product_events_500_per_save": median_of(repeat, product_events)}
 
 
 def b1(kind: str, commands: int, customers: int, repeat: int) -> dict:

@@ -12,9 +12,6 @@ from system.runtime import Deployment
 from web import schemas
 from web.problems import Problem
 
-RESULT = schemas.Result()
-
-
 def deployment() -> Deployment:
     return current_app.extensions["deployment"]
 
@@ -37,7 +34,7 @@ def batch_position(results: list[Result]) -> int:
 
 
 def positioned(result: Result) -> dict[str, Any]:
-    return {**RESULT.dump(result), "position": batch_position([result])}
+    return {**schemas.dump_result(result), "position": batch_position([result])}
 
 
 def wait_for_read_model(position: int | None) -> None:

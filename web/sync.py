@@ -6,7 +6,7 @@ from flask import Blueprint
 
 from web import schemas
 from web.bodies import load_body
-from web.context import RESULT, batch_position, deployment, employee
+from web.context import batch_position, deployment, employee
 
 blueprint = Blueprint("sync", __name__)
 SYNC_REQUEST = schemas.SyncRequest()
@@ -17,5 +17,5 @@ def sync():
     request = load_body(SYNC_REQUEST)
     results = deployment().customers.submit(request["client_id"], employee(),
                                             request["commands"])
-    return {"results": RESULT.dump(results, many=True),
+    return {"results": [schemas.dump_result(result) for result in results],
             "position": batch_position(results)}

@@ -21,6 +21,7 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     assert {"B1", "B2", "B3", "B4", "B5", "B6", "B7"} <= set(results)
     assert results["B7"]["ours_lost_edits"] == 0
     assert results["B1"]["ours"] > 0 and results["B1"]["raw_500_per_save"] > 0
+    assert results["B1"]["product_events_500_per_save"] > 0
     text = page.read_text()
     assert all(f"## {name}" in text for name in ("B3", "B5", "B6", "B7"))
     assert page.with_suffix(".png").stat().st_size > 0

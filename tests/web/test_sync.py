@@ -71,3 +71,22 @@ def test_the_author_is_the_tokens_employee_never_the_body(api):
     api.as_("bob-token").post("/sync", {"client_id": "laptop-b", "commands": batch})
     events = api.get(f"/customers/{customer_id}/history").json["events"]
     assert [e["author"] for e in events] == ["alice", "bob"]
+
+
+def test_results_are_written_as_the_result_schema_dumps_them(api):
+    from application.results import Result as Verdict
+    from web.schemas import Result, dump_result
+
+    customer_id = api.register()
+    stale = [command("ChangeName", customer_id, {"name": name}, 0) for name in ("B", "C")]
+    api.post("/sync", {"client_id": "laptop-a", "commands": stale[:1]})
+    answers = api.post("/sync", {"client_id": "laptop-b", "commands": [
+        stale[1], command("ChangeName", uuid.uuid4(), {"name": "Nobody"}, 0),
+        command("ChangePhone", customer_id, {"phone": "?"}, 0)]}).json["results"]
+    assert {a["status"] for a in answers} == {"conflict", "rejected"}
+    assert any(a["conflict_id"] for a in answers)
+    made = [Verdict(**{**answer, "command_id": uuid.UUID(answer["command_id"]),
+                       "customer_id": uuid.UUID(answer["customer_id"]),
+                       "conflict_id": answer["conflict_id"] and uuid.UUID(answer["conflict_id"])})
+            for answer in answers]
+    assert [dump_result(result) for result in made] == Result().dump(made, many=True) == answers
