@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from bench import measures, naive, over_http, report
+from bench import instructions, measures, naive, over_http, report
 from bench.stores import postgres_reachable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,6 +56,9 @@ def main(quick: bool, repeat: int, out: Path, page: Path) -> None:
         step("B1 submit on PostgreSQL")
         results["B1-postgres"] = measures.b1("postgres", size["commands"],
                                              size["customers"], repeat)
+    if not quick:
+        step("B1 counted in instructions (valgrind)")
+        results["B1-instructions"] = instructions.b1(1_000, 3_000)
     step("B2 over HTTP, then B5 pulling views")
     runs = [over_http.http_submit_rate(size["commands"], size["pull_views"])
             for _ in range(repeat)]

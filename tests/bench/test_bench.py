@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bench import instructions
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,3 +29,9 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     text = page.read_text()
     assert all(f"## {name}" in text for name in ("B3", "B5", "B6", "B7"))
     assert page.with_suffix(".png").stat().st_size > 0
+
+
+@pytest.mark.skipif(not instructions.available(), reason="valgrind is not installed")
+def test_instruction_counts_take_start_up_out():
+    counted = instructions.per_unit(("raw_500_per_save",), 20, 60)
+    assert 10_000 < counted["raw_500_per_save"] < 10_000_000
