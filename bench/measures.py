@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import statistics
-import threading
 import time
 import uuid
 
@@ -122,24 +121,15 @@ def b4(kind: str, commands: int, customers: int, offered_rate: float,
 
 
 def lag_under_load(kind: str, customers: int, rate: float, seconds: float) -> list[float]:
+    """Seconds from each batch's save to the commit of the projection's page
+    that holds its last event. Pages are timed as the projection commits them,
+    so measuring adds no queries of its own."""
     batch_size = 50
     with fresh_store(kind) as env, Deployment(env, projection="threads") as deployment:
         workload = Workload(registered(deployment.customers, customers))
         deployment.wait_for(deployment.customers.recorder.max_notification_id(), 120)
+        projected = _timing_pages(deployment.directory)
         written: list[tuple[int, float]] = []
-        lags: list[float] = []
-        done = threading.Event()
-
-        def watch():
-            while not done.is_set() or written:
-                position = deployment.directory.position()
-                now = time.perf_counter()
-                while written and written[0][0] <= position:
-                    lags.append(now - written.pop(0)[1])
-                time.sleep(0.002)
-
-        watcher = threading.Thread(target=watch)
-        watcher.start()
         interval, next_at = batch_size / rate, time.perf_counter()
         deadline = next_at + seconds
         for client, batch in workload.batches(int(rate * seconds), batch_size):
@@ -150,9 +140,28 @@ def lag_under_load(kind: str, customers: int, rate: float, seconds: float) -> li
             next_at += interval
             if time.perf_counter() > deadline:
                 break
-        done.set()
-        watcher.join(timeout=120)
-        return lags
+        if not deployment.wait_for(written[-1][0], 120):
+            raise RuntimeError("the projection did not catch up within 120 s")
+    lags, pages = [], iter(projected)
+    position, at = next(pages)
+    for wanted, saved in written:
+        while position < wanted:
+            position, at = next(pages)
+        lags.append(at - saved)
+    return lags
+
+
+def _timing_pages(directory: CustomerDirectory) -> list[tuple[int, float]]:
+    """(last position, commit time) of every page the projection processes from now on."""
+    pages: list[tuple[int, float]] = []
+    process_page = directory.process_page
+
+    def timed(jobs: list) -> None:
+        process_page(jobs)
+        pages.append((jobs[-1][1].notification_id, time.perf_counter()))
+
+    directory.process_page = timed
+    return pages
 
 
 def percentile(values: list[float], p: float) -> float | None:
