@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -27,22 +28,9 @@ class Note(Aggregate):
 def raw_rate(env: dict[str, str], events: int, per_save: int, aggregates: int = 1000
              ) -> float:
     """Events per second saving ``per_save`` events of ``aggregates`` per save()."""
-    app = Application(env=env)
-    try:
-        notes = [Note(text="first") for _ in range(aggregates)]
-        for start in range(0, aggregates, 500):
-            app.save(*notes[start:start + 500])
-        started = time.perf_counter()
-        for start in range(0, events, per_save):
-            batch = []
-            for n in range(start, min(start + per_save, events)):
-                note = notes[n % aggregates]
-                note.change(text=f"text {n}")
-                batch.append(note)
-            app.save(*batch)
-        return events / (time.perf_counter() - started)
-    finally:
-        app.close()
+    notes = [Note(text="first") for _ in range(aggregates)]
+    return _saving_rate(env, notes, events, per_save,
+                        lambda note, n: note.change(text=f"text {n}"))
 
 
 def provenance(n: int, at: datetime) -> dict[str, Any]:
@@ -58,26 +46,36 @@ def product_event_rate(env: dict[str, str], events: int, per_save: int = 500,
     """(c): events per second recording this product's own events with the raw
     library, ``per_save`` per save(): a field change with its provenance and
     the value it replaced, applied to the customer, with no decision made."""
+    start_at = datetime.now(timezone.utc)
+    customers = [Customer._create(Customer.Registered, id=uuid.uuid4(),
+                                  **provenance(0, start_at), name=f"Customer {n}",
+                                  email=None, phone=None, address=None, supplier=None,
+                                  description=None, status="active")
+                 for n in range(aggregates)]
+
+    def change(customer: Customer, n: int) -> None:
+        at = start_at + timedelta(microseconds=n + 1)
+        customer.record(Customer.SupplierChanged, **provenance(customer.version, at),
+                        value=f"Supplier {n}", previous=customer.fields["supplier"].as_dict())
+
+    return _saving_rate(env, customers, events, per_save, change)
+
+
+def _saving_rate(env: dict[str, str], aggregates: list[Aggregate], events: int,
+                 per_save: int, change: Callable[[Any, int], None]) -> float:
+    """Save ``aggregates``, then time ``events`` changes, ``change(aggregate, n)``
+    round the aggregates, ``per_save`` per save(): events per second."""
     app = Application(env=env)
     try:
-        start_at = datetime.now(timezone.utc)
-        customers = [Customer._create(Customer.Registered, id=uuid.uuid4(),
-                                      **provenance(0, start_at), name=f"Customer {n}",
-                                      email=None, phone=None, address=None, supplier=None,
-                                      description=None, status="active")
-                     for n in range(aggregates)]
-        for start in range(0, aggregates, 500):
-            app.save(*customers[start:start + 500])
+        for start in range(0, len(aggregates), 500):
+            app.save(*aggregates[start:start + 500])
         started = time.perf_counter()
         for start in range(0, events, per_save):
             batch = []
             for n in range(start, min(start + per_save, events)):
-                customer = customers[n % aggregates]
-                at = start_at + timedelta(microseconds=n + 1)
-                customer.record(Customer.SupplierChanged,
-                                **provenance(customer.version, at), value=f"Supplier {n}",
-                                previous=customer.fields["supplier"].as_dict())
-                batch.append(customer)
+                aggregate = aggregates[n % len(aggregates)]
+                change(aggregate, n)
+                batch.append(aggregate)
             app.save(*batch)
         return events / (time.perf_counter() - started)
     finally:
