@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from application import Customers
 from bench.measures import registered
-from web.process import ServerProcess
-
-BENCH_TOKENS = "bench-token=bench"
 from bench.workload import Workload, registrations
 from system.directory import CustomerDirectory
+from web.process import ServerProcess
+from web.server import persistence_env
+
+BENCH_TOKENS = "bench-token=bench"
 
 
 def post_batches(server: ServerProcess, batches, workload: Workload,
@@ -34,17 +40,36 @@ def post_batches(server: ServerProcess, batches, workload: Workload,
             workload.saw(response.json()["results"])
 
 
-def http_submit_rate(commands: int, customers: int, threads: int = 2) -> dict:
-    """B2 (two client threads posting batches of 500), then B5 on the same server:
-    pulling every view by cursor."""
+@contextmanager
+def serving(folder: Path, projection_apart: bool) -> Iterator[ServerProcess]:
+    """customers-server on SQLite files in ``folder``, projecting in a thread of
+    its own; or, ``projection_apart``, with its projection off and a projector
+    process (``python -m system project``) following the same files."""
+    if not projection_apart:
+        with ServerProcess(folder, tokens=BENCH_TOKENS) as server:
+            yield server
+        return
+    stores = persistence_env({}, folder)
+    with ServerProcess(folder, tokens=BENCH_TOKENS, env={"PROJECTION": "off"}) as server:
+        projector = subprocess.Popen(
+            [sys.executable, "-m", "system", "project", "--interval", "0.05"],
+            env={**os.environ, **stores}, stderr=subprocess.DEVNULL)
+        try:
+            yield server
+        finally:
+            projector.terminate()
+            projector.wait(timeout=60)
+
+
+def http_submit_rate(commands: int, customers: int, views: int,
+                     projection_apart: bool = False, threads: int = 2) -> dict:
+    """B2 (two client threads posting batches of 500 over ``customers``), then
+    B5 on the same server: pulling ``views`` views (more customers are
+    registered first, if need be) by cursor."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder, \
-            ServerProcess(Path(folder), tokens=BENCH_TOKENS) as server:
+            serving(Path(folder), projection_apart) as server:
         session = server.session()
-        ids = [uuid.uuid4() for _ in range(customers)]
-        for start in range(0, customers, 500):
-            session.post(f"{server.url}/sync", timeout=300, json={
-                "client_id": "office", "commands": registrations(ids[start:start + 500])}
-                         ).raise_for_status()
+        ids = register(server, session, customers)
         workload, lock = Workload(ids), threading.Lock()
         batches = workload.batches(commands)
         workers = [threading.Thread(target=post_batches,
@@ -56,6 +81,7 @@ def http_submit_rate(commands: int, customers: int, threads: int = 2) -> dict:
         for worker in workers:
             worker.join()
         rate = commands / (time.perf_counter() - started)
+        register(server, session, views - customers)
         server.wait_projected()
         pulled, since, started = 0, 0, time.perf_counter()
         while page := session.get(f"{server.url}/customers", timeout=300,
@@ -64,7 +90,18 @@ def http_submit_rate(commands: int, customers: int, threads: int = 2) -> dict:
             since = page[-1]["position"]
         pull_rate = pulled / (time.perf_counter() - started)
         return {"commands": commands, "customers": customers, "client_threads": threads,
-                "ours": rate, "pulled_views": pulled, "pull_rate": pull_rate}
+                "projection_apart": projection_apart, "ours": rate,
+                "pulled_views": pulled, "pull_rate": pull_rate}
+
+
+def register(server: ServerProcess, session, customers: int) -> list[uuid.UUID]:
+    """Register ``customers`` new customers, 500 a request."""
+    ids = [uuid.uuid4() for _ in range(customers)]
+    for start in range(0, customers, 500):
+        session.post(f"{server.url}/sync", timeout=300, json={
+            "client_id": "office", "commands": registrations(ids[start:start + 500])}
+                     ).raise_for_status()
+    return ids
 
 
 def server_memory(customers: int, events_each: int, touched: int) -> dict:

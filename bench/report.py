@@ -51,7 +51,9 @@ def render(results: dict, plot_name: str) -> str:
         "Batches of 500 mixed commands over the customers, a tenth from stale bases. "
         "Baselines: the raw library on the same store, (a) one event per `save()`, "
         "(b) 500 events per `save()`. B2 is end to end over HTTP (`customers-server`, "
-        "two client threads).",
+        "two client threads, the same workload), the server projecting the read model "
+        "in a thread of its own as it ships; B2-apart runs the server with its "
+        "projection off and `python -m system project` as a second process.",
         "",
         "(c) is a floor rather than a target: the raw library recording this "
         "product's own events, 500 per `save()`, with no envelope read and no "
@@ -64,10 +66,10 @@ def render(results: dict, plot_name: str) -> str:
         "(c) / (b) | ours / (c) | target |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for key in ("B1", "B1-postgres", "B2"):
+    for key in ("B1", "B1-postgres", "B2", "B2-apart"):
         if key not in r:
             continue
-        base = r["B1"] if key == "B2" else r[key]
+        base = r["B1"] if key.startswith("B2") else r[key]
         floor = base.get("product_events_500_per_save")
         lines.append(
             f"| {key} | {base['store']} | {_rate(r[key]['ours'])} | "
@@ -177,9 +179,9 @@ def _ms(seconds: float | None) -> str:
 def draw(results: dict, path: Path) -> None:
     r = results["results"]
     labels, ours, raw_a, raw_b, floor = [], [], [], [], []
-    for key in ("B1", "B1-postgres", "B2"):
+    for key in ("B1", "B1-postgres", "B2", "B2-apart"):
         if key in r:
-            base = r["B1"] if key == "B2" else r[key]
+            base = r["B1"] if key.startswith("B2") else r[key]
             labels.append(f"{key} ({base['store']})")
             ours.append(r[key]["ours"])
             raw_a.append(base["raw_one_per_save"])
