@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from bench import instructions, measures, naive, over_http, report
-from bench.stores import postgres_reachable
+from bench.stores import connect, postgres_reachable
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {  # full, quick
@@ -26,13 +26,7 @@ SIZES = {  # full, quick
 def postgres_version() -> str | None:
     if not postgres_reachable():
         return None
-    import psycopg
-
-    from bench.stores import POSTGRES
-
-    with psycopg.connect(host=POSTGRES["POSTGRES_HOST"], port=POSTGRES["POSTGRES_PORT"],
-                         dbname=POSTGRES["POSTGRES_DBNAME"],
-                         user=POSTGRES["POSTGRES_USER"]) as connection:
+    with connect() as connection:
         return connection.execute("SHOW server_version").fetchone()[0].split()[0]
 
 

@@ -39,9 +39,9 @@ def naive(commands: int, customers: int) -> dict:
                            for n, cid in enumerate(ids[start:start + 500], start)))
             workload = Workload(ids)
             last_change: dict[tuple, tuple[int, str]] = {}
-            lost = 0
-            started = time.perf_counter()
-            for client, batch in workload.batches(commands):
+            lost, spent = 0, 0.0
+            for client, batch in workload.batches(commands):  # made untimed, as in B1
+                started = time.perf_counter()
                 for command in batch:
                     customer_id = uuid.UUID(command["customer_id"])
                     [(field, value)] = command["payload"].items()
@@ -54,7 +54,8 @@ def naive(commands: int, customers: int) -> dict:
                     app.save(customer)
                     last_change[(customer_id, field)] = (customer.version, client)
                     workload.seen[customer_id] = customer.version
-            rate = commands / (time.perf_counter() - started)
+                spent += time.perf_counter() - started
+            rate = commands / spent
         finally:
             app.close()
     return {"naive": rate, "naive_lost_edits": lost}
