@@ -109,9 +109,7 @@ def server_memory(customers: int, events_each: int, touched: int) -> dict:
     events, and at its peak after pulling every view and writing to ``touched``
     customers."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-               "CUSTOMERS_SQLITE_DBNAME": str(Path(folder) / "customers.db"),
-               "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(Path(folder) / "directory.db")}
+        env = persistence_env({}, Path(folder))
         app = Customers(env=env)
         ids = registered(app, customers)
         workload = Workload(ids, stale_share=0)

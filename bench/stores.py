@@ -35,7 +35,7 @@ def fresh_store(kind: str) -> Iterator[dict[str, str]]:
             yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
                    "SQLITE_DBNAME": str(Path(folder) / "events.db"),
                    "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(Path(folder) / "directory.db"),
-                   "SQLITE_LOCK_TIMEOUT": "10", "BENCH_FOLDER": folder}
+                   "SQLITE_LOCK_TIMEOUT": "10"}
         return
     with postgres_schema(connect(), "bench") as env:
         yield env

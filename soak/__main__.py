@@ -21,7 +21,6 @@ def campaigns(quick: bool, fuzz_examples: int) -> dict:
 
     def crash_on_postgres():
         with fresh_store("postgres") as env:
-            env.pop("BENCH_FOLDER", None)
             return crash.run(commands=400 if quick else 5000, kills=3 if quick else 10,
                              store_env=env)
 
@@ -59,9 +58,11 @@ def main(quick: bool, only: tuple[str, ...], fuzz_examples: int, results: Path,
         started = time.monotonic()
         try:
             figures = campaign()
-        except AssertionError as failure:
-            click.echo(f"{name}: DID NOT HOLD: {failure}", err=True)
+        except Exception as failure:  # noqa: BLE001 - any failure: report it, go on
+            click.echo(f"{name}: DID NOT HOLD: {type(failure).__name__}: {failure}",
+                       err=True)
             failed.append(name)
+            (results / f"{name}.json").unlink(missing_ok=True)  # no stale "held"
             continue
         seconds = time.monotonic() - started
         (results / f"{name}.json").write_text(json.dumps(

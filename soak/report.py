@@ -27,7 +27,7 @@ ROWS = {
              "{requests_while_locked} requests during the lock",
              "{answered_503} answered 503 with Retry-After, {answered_500} answered 500; "
              "the client's sync retried and {client_sync_after_lock}"),
-    "fuzz": ("Bad input", "{requests:,} requests: {examples_per_operation} generated from "
+    "fuzz": ("Bad input", "{requests:,} requests: up to {examples_per_operation} generated from "
              "/openapi.json for each of {operations} operations (valid and invalid), and "
              "{hostile_cases} hand-written hostile ones (deep nesting, huge strings, invalid "
              "UTF-8, NaN/Infinity, duplicate command ids, far timestamps, base versions "
