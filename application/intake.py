@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from application.customers import Customers
 
 Items = list[tuple[int, Command]]
+# Refusals that record nothing, for want of a version or a conflict that the
+# cached customer may simply not have seen yet.
+REFUSED_ON_WHAT_IS_MISSING = frozenset({"base_version_ahead", "conflict_not_found"})
 
 
 class ConcurrencyError(Exception):
@@ -78,13 +81,21 @@ class Intake:
         msg = f"customer {customer_id} changed under every attempt"
         raise ConcurrencyError(msg)
 
-    def _decide(self, items: Items) -> tuple[Customer | None, list[tuple]]:
+    def _decide(self, items: Items, reloaded: bool = False
+                ) -> tuple[Customer | None, list[tuple]]:
         customer = self.app.load_for_update(items[0][1].customer_id)
         verdicts = []
         for index, command in items:
-            self._check_expected_version(customer, command)
+            try:
+                self._check_expected_version(customer, command)
+            except VersionMismatchError:
+                if reloaded:
+                    raise
+                return self._reloaded(items)
             history = StoredHistory(self.app.events, customer) if customer else None
             decision = decide(command, self.sender, customer, history, self.app.policy)
+            if decision.reason in REFUSED_ON_WHAT_IS_MISSING and not reloaded:
+                return self._reloaded(items)
             if decision.event_class is Customer.Registered:
                 customer = Customer._create(
                     Customer.Registered, id=command.customer_id, **decision.attributes
@@ -95,6 +106,14 @@ class Intake:
             version = customer.version if decision.event_class else decision.version
             verdicts.append((index, command, decision, version))
         return customer, verdicts
+
+    def _reloaded(self, items: Items) -> tuple[Customer | None, list[tuple]]:
+        """Decide the customer's commands again on it as stored. The cached
+        customer may be behind what other processes recorded; a stale decision
+        that records an event fails to save and is retried, but a refusal that
+        records nothing would stand."""
+        self.app.forget([items[0][1].customer_id])
+        return self._decide(items, reloaded=True)
 
     def _check_expected_version(self, customer: Customer | None, command: Command) -> None:
         if (self.expected_version is not None and customer is not None

@@ -103,3 +103,27 @@ def test_a_store_failure_leaves_nothing_half_decided(customers, monkeypatch):
     assert [(r.status, r.version, r.duplicate) for r in results] == [
         ("applied", 1, False), ("applied", 2, False)]
     assert len(customers.history(customer_id)) == 3
+
+
+def test_a_refusal_is_not_decided_on_a_customer_cached_behind_another_writer(
+        store_env, make_customers):
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+        pytest.skip("an in-memory store cannot be shared by two applications")
+    first, second = make_customers(), make_customers()
+    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    customer_id = alice.register()
+    first.load_for_update(customer_id)  # first caches the customer at version 0
+    carol = Device(second, "laptop-c", "carol")
+    bob.sync(bob.edit(customer_id, 0, name="B1"))
+    [opened] = carol.sync(carol.edit(customer_id, 0, name="C1"))  # a conflict, version 2
+    assert (opened.status, opened.version) == ("conflict", 2)
+
+    [resolved] = alice.sync([alice.resolve(customer_id, opened.conflict_id, 2, "current")])
+    assert (resolved.status, resolved.reason, resolved.version) == ("applied", None, 3)
+    bob.sync(bob.edit(customer_id, 3, description="moved on"))  # version 4
+    [ahead] = alice.sync(alice.edit(customer_id, 4, supplier="Seen at 4"))
+    assert (ahead.status, ahead.version) == ("applied", 5)
+    bob.sync(bob.edit(customer_id, 5, description="again"))  # version 6
+    [strict] = first.submit("laptop-a", "alice", alice.edit(customer_id, 6, phone="123"),
+                            expected_version=6)
+    assert (strict.status, strict.version) == ("applied", 7)
