@@ -64,13 +64,16 @@ class ResolveRequest(ResolutionSchema):
     issued_at = fields.AwareDateTime()
 
 
+POSITION = validate.Range(min=0, max=2**63 - 1)  # what the stores' integers hold
+
+
 class CustomersQuery(StrictSchema):
-    since = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    since = fields.Integer(load_default=0, validate=POSITION)
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
 
 class CustomerQuery(StrictSchema):
-    min_position = fields.Integer(validate=validate.Range(min=0))
+    min_position = fields.Integer(validate=POSITION)
 
 
 class ConflictsQuery(StrictSchema):

@@ -71,3 +71,13 @@ def test_hostile_requests_get_their_clear_answers(api):
             assert response.json["results"][0]["status"] == verdict, what
         else:
             assert response.mimetype == "application/problem+json", what
+
+
+@pytest.mark.parametrize("query", ["since=99999999999999999999",
+                                   "min_position=9223372036854775808"])
+def test_positions_beyond_what_a_store_holds_are_422(api, query):
+    customer_id = api.register()
+    path = "/customers" if query.startswith("since") else f"/customers/{customer_id}"
+    response = api.get(f"{path}?{query}")
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
