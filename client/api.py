@@ -3,12 +3,14 @@ failures that re-sending can mend (every write of the API is idempotent)."""
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
 import requests
 
 TRANSIENT_STATUSES = {502, 503, 504}
+MAX_RETRY_AFTER = 60.0
 
 
 class Unreachable(Exception):
@@ -50,7 +52,7 @@ class Api:
                 if response.status_code not in TRANSIENT_STATUSES:
                     return self._answer(response)
                 failure = f"{self.server} answered {response.status_code}"
-                delay = max(delay, float(response.headers.get("Retry-After", 0) or 0))
+                delay = max(delay, retry_after(response))
             if attempt < self.attempts:
                 time.sleep(delay)
                 delay *= 2
@@ -77,3 +79,13 @@ class Api:
 
     def health(self) -> dict[str, Any]:
         return self.request("GET", "/health")
+
+
+def retry_after(response: requests.Response) -> float:
+    """The seconds a 503 asks to wait, at most a minute; 0 if it says none we
+    read (an HTTP date, say: the backoff then decides)."""
+    try:
+        seconds = float(response.headers.get("Retry-After", 0) or 0)
+    except ValueError:
+        return 0.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else 0.0
