@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import socket
+import sqlite3
 import sys
 import uuid
 from pathlib import Path
@@ -33,7 +34,11 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store(self.data_dir / "customers.sqlite")
+            path = self.data_dir / "customers.sqlite"
+            try:
+                self._store = Store(path)
+            except (OSError, sqlite3.Error) as error:
+                raise click.ClickException(f"cannot use {path}: {error}") from None
         return self._store
 
     def api(self) -> tuple[Api, str]:

@@ -198,3 +198,9 @@ def test_the_demo_tells_the_story_and_checks_it():
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The story went as told." in done.stdout
+
+
+def test_an_unusable_data_folder_is_a_clear_message(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    done = Laptop(tmp_path / "a-file" / "laptop").run("list", expect=1)
+    assert "cannot use" in done.stderr and "Traceback" not in done.stderr
