@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from client.api import Api
+from client.api import Api, Refused
 from client.store import Store
 
 BATCH_SIZE = 500
+PAYLOAD_TOO_LARGE = 413
 
 Progress = Callable[[int], None]
 
@@ -17,10 +18,17 @@ def push(store: Store, api: Api, client_id: str, progress: Progress | None = Non
          batch_size: int = BATCH_SIZE) -> tuple[list[dict], int]:
     """Send the outbox in batches; each verdict is stored, and its command taken
     out of the outbox, in one transaction. Returns the verdicts received and
-    the position a reader must wait for to see them."""
+    the position a reader must wait for to see them. A batch too large for the
+    server's body limit is sent again in halves."""
     received, position = [], 0
     while batch := store.pending(limit=batch_size):
-        answer = api.sync(client_id, batch)
+        try:
+            answer = api.sync(client_id, batch)
+        except Refused as refusal:
+            if refusal.status != PAYLOAD_TOO_LARGE or len(batch) == 1:
+                raise
+            batch_size = len(batch) // 2
+            continue
         store.record_verdicts(batch, answer["results"])
         received += [{**result, "type": envelope["type"]}
                      for envelope, result in zip(batch, answer["results"], strict=True)]

@@ -204,3 +204,22 @@ def test_an_unusable_data_folder_is_a_clear_message(tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
     done = Laptop(tmp_path / "a-file" / "laptop").run("list", expect=1)
     assert "cannot use" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_outbox_too_large_for_one_request_is_sent_in_smaller_batches(
+        tmp_path, start_server):
+    from client import local
+    from client.store import Store
+
+    server = start_server()
+    [alice] = laptops(tmp_path, server, "alice")
+    customer_id = alice.run("add", "--name", "Acme").stdout.strip()
+    alice.run("sync")
+    store = Store(alice.data_dir / "customers.sqlite")
+    store.queue([e for n in range(200) for e in local.edits(
+        store, customer_id, {"description": f"{n} " + "x" * 9000})])  # 1.8 MB in all
+    store.close()
+    alice.run("sync")
+    assert count(alice, "outbox") == 0
+    assert {v["status"] for v in alice.json("log", "--limit", "500")} == {"applied"}
+    assert count(alice, "verdicts") == 201
