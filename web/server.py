@@ -56,8 +56,11 @@ def main(host: str, port: int, data_dir: Path, demo: bool, threads: int) -> None
     (the eventsourcing library's variables), SQLite files in --data-dir by default."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     tokens = os.environ.get("AUTH_TOKENS", "")
-    if demo:
-        tokens = tokens or DEMO_TOKENS
+    if demo and tokens.strip():
+        click.echo("--demo: AUTH_TOKENS is set, so its tokens are used, not the demo's",
+                   err=True)
+    elif demo:
+        tokens = DEMO_TOKENS
         click.echo("WARNING: demo mode; anyone with a demo token can write. Tokens: "
                    "alice-token (alice), bob-token (bob)", err=True)
     elif not tokens.strip():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -134,3 +138,28 @@ def test_tokens_never_reach_the_log(server):
     log = "".join(server.log)
     assert "alice-token" not in log and "not-a-token-0123456789" not in log
     assert "serving on" in log  # the log was read
+
+
+
+def startup_lines(data_dir: Path, tokens: str, *args: str) -> str:
+    """What customers-server says until it serves; then it is stopped."""
+    server = Path(sys.executable).with_name("customers-server")
+    process = subprocess.Popen(
+        [str(server), "--port", "0", "--data-dir", str(data_dir), *args],
+        env={**os.environ, "AUTH_TOKENS": tokens}, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if "serving on" in line:
+            break
+    process.terminate()
+    process.wait(timeout=60)
+    return "".join(lines)
+
+
+@pytest.mark.parametrize(("tokens", "said", "not_said"), [
+    ("", "alice-token (alice)", "AUTH_TOKENS is set"),
+    ("mine=erin", "AUTH_TOKENS is set", "alice-token")])
+def test_demo_mode_names_the_tokens_it_really_uses(tmp_path, tokens, said, not_said):
+    lines = startup_lines(tmp_path, tokens, "--demo")
+    assert "serving on" in lines and said in lines and not_said not in lines
