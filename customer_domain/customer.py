@@ -48,7 +48,8 @@ class Customer(Aggregate):
             )
             customer.client_clocks[self.client_id] = self.effective_at
             recent = customer.recent_latest_effective_at
-            customer.recent_latest_effective_at = [*recent[1 - RECENT:], self.latest_effective_at]
+            recent.append(self.latest_effective_at)
+            del recent[:-RECENT]
 
         def provenance(self, value: Any) -> FieldValue:
             return FieldValue(
