@@ -63,11 +63,15 @@ class Api:
         try:
             body = response.json()
         except ValueError:
-            body = {"detail": response.text[:200]}
+            body = None
+        problem = body if isinstance(body, dict) else {"detail": response.text[:200]}
         if response.status_code == 401:
-            raise AuthenticationRefused(body.get("detail", "token refused"))
+            raise AuthenticationRefused(problem.get("detail", "token refused"))
         if response.status_code >= 400:
-            raise Refused(response.status_code, body)
+            raise Refused(response.status_code, problem)
+        if not isinstance(body, dict):  # not this API: a web page, say
+            raise Refused(response.status_code, {
+                "detail": f"the answer is not this API's JSON: {response.text[:200]!r}"})
         return body
 
     def sync(self, client_id: str, commands: list[dict[str, Any]]) -> dict[str, Any]:
@@ -77,8 +81,6 @@ class Api:
     def views(self, since: int, limit: int = 1000) -> dict[str, Any]:
         return self.request("GET", "/customers", params={"since": since, "limit": limit})
 
-    def health(self) -> dict[str, Any]:
-        return self.request("GET", "/health")
 
 
 def retry_after(response: requests.Response) -> float:

@@ -21,3 +21,14 @@ def answer(retry_after_header: str | None) -> requests.Response:
     ("Wed, 21 Oct 2026 07:28:00 GMT", 0.0), ("nan", 0.0), ("inf", 0.0)])
 def test_retry_after_is_read_in_seconds_and_bounded(header, seconds):
     assert retry_after(answer(header)) == seconds
+
+
+def test_an_answer_that_is_not_the_apis_json_is_refused_not_returned():
+    from client.api import Api, Refused
+
+    page = requests.Response()
+    page.status_code, page._content = 200, b"<html>a web server</html>"
+    with pytest.raises(Refused, match="not this API's JSON"):
+        Api._answer(page)
+    page._content = b'{"items": []}'
+    assert Api._answer(page) == {"items": []}
