@@ -19,10 +19,26 @@ class UnknownCustomer(LookupError):
 def overlaid(store: Store, customer_id: str) -> dict[str, Any]:
     """The customer as the employee sees it: its pulled view, then every queued
     command on it applied in order; ``pending`` names the fields they change."""
-    view = store.view(customer_id)
+    return _overlay(customer_id, store.view(customer_id), store.pending(customer_id))
+
+
+def all_overlaid(store: Store) -> list[dict[str, Any]]:
+    """Every customer as the employee sees it, by name (the store read once)."""
+    views = {v["customer_id"]: v for v in store.views()}
+    queued: dict[str, list[dict[str, Any]]] = {}
+    for envelope in store.pending():
+        queued.setdefault(envelope["customer_id"], []).append(envelope)
+    ids = set(views) | {cid for cid, envelopes in queued.items()
+                        if any(e["type"] == REGISTER for e in envelopes)}
+    return sorted((_overlay(cid, views.get(cid), queued.get(cid, [])) for cid in ids),
+                  key=lambda c: (str(c.get("name") or "").lower(), c["customer_id"]))
+
+
+def _overlay(customer_id: str, view: dict[str, Any] | None,
+             queued: list[dict[str, Any]]) -> dict[str, Any]:
     customer = dict(view) if view else None
     pending: list[str] = []
-    for envelope in store.pending(customer_id):
+    for envelope in queued:
         payload = envelope["payload"]
         if envelope["type"] == REGISTER and customer is None:
             customer = {"customer_id": customer_id, "version": None, "conflicts": [],
@@ -36,13 +52,6 @@ def overlaid(store: Store, customer_id: str) -> dict[str, Any]:
         raise UnknownCustomer(customer_id)
     customer["pending"] = sorted(set(pending), key=FIELDS.index)
     return customer
-
-
-def all_overlaid(store: Store) -> list[dict[str, Any]]:
-    ids = {v["customer_id"] for v in store.views()}
-    ids |= {e["customer_id"] for e in store.pending() if e["type"] == REGISTER}
-    return sorted((overlaid(store, cid) for cid in ids),
-                  key=lambda c: (str(c.get("name") or "").lower(), c["customer_id"]))
 
 
 def base_version(store: Store, customer_id: str) -> int:
