@@ -2,6 +2,7 @@
 
 from application.customers import Customers
 from application.intake import ConcurrencyError
+from application.requests import Registration, Resolution
 from application.results import Result
 
-__all__ = ["ConcurrencyError", "Customers", "Result"]
+__all__ = ["ConcurrencyError", "Customers", "Registration", "Resolution", "Result"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from eventsourcing.utils import Environment
 
-from customer_domain.fields import FIELDS
-from customer_domain.policy import MANUAL, Policy
+from customer_domain.policy import Policy
+from customer_domain.vocabulary import DETECT_FIELD, FIELDS, MANUAL
 
 
 def policy_from_env(env: Environment) -> Policy:
@@ -21,5 +21,5 @@ def policy_from_env(env: Environment) -> Policy:
     return Policy(
         default=(env.get("CONFLICT_POLICY") or MANUAL).strip().lower(),
         per_field=per_field,
-        detection=(env.get("CONFLICT_DETECTION") or "field").strip().lower(),
+        detection=(env.get("CONFLICT_DETECTION") or DETECT_FIELD).strip().lower(),
     )

@@ -1,25 +1,38 @@
-"""The Customers application: command intake with durable verdicts."""
+"""The Customers application: command intake with durable verdicts, and the
+use cases the HTTP API offers."""
 
 from __future__ import annotations
 
 import contextlib
-from copy import deepcopy
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from copy import deepcopy
 from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import Recording
 from eventsourcing.system import RecordingEvent
 from eventsourcing.utils import EnvType
 
 from application.config import policy_from_env
 from application.envelopes import as_commands
 from application.intake import Intake
+from application.requests import Registration, Resolution
 from application.results import Result
-from application.schema import with_schema_retries
-from customer_domain import Command, Customer, CustomerNotFoundError, Sender
+from application.schema import prepare_store, with_schema_retries
+from customer_domain.commands import Command, Sender
+from customer_domain.customer import Customer
+from customer_domain.errors import (
+    ConflictNotFoundError,
+    CustomerNotFoundError,
+    MalformedCommandError,
+    VersionMismatchError,
+)
+from customer_domain.vocabulary import Reason
+
+Envelope = Command | Mapping[str, Any]
 
 
 def utc_now() -> datetime:
@@ -46,23 +59,85 @@ class Customers(Application):
         self.saves_across_customers = "eventstoredb" not in type(self.factory).__module__
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
 
-    def _notify(self, recordings: list) -> None:
-        """Prompt the projection after every save, also on a store that reports
-        no positions for what it saved (EventStoreDB's adapter)."""
-        super()._notify(recordings)
+    def construct_recorder(self):
+        prepare_store(self.factory)
+        return with_schema_retries(super().construct_recorder)
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
+        """Save, then prompt the projection also on a store that reports no
+        positions for what it saved (EventStoreDB's adapter), which the library
+        does not pass on to followers."""
+        recordings = super().save(*objs, **kwargs)
         if not recordings:
             prompt = RecordingEvent(self.name, [], None)
             for follower in getattr(self, "followers", []):  # as a system's leader
                 follower.receive_recording_event(prompt)
+        return recordings
 
-    def construct_recorder(self):
-        return with_schema_retries(super().construct_recorder)
+    # The use cases
+
+    def register(self, author: str, registration: Registration) -> Result:
+        """Register a customer; a command id or customer id left out is derived."""
+        [result] = self.submit(registration.client_id, author,
+                               [registration.command(self.clock())])
+        return result
+
+    def command_envelope(self, customer_id: UUID, body: Mapping[str, Any],
+                         expected_version: int | None = None) -> dict[str, Any]:
+        """A command's body sent for one customer, completed: its customer is that
+        one, its base the ``expected_version`` (If-Match), which is checked first,
+        before the rest of the body (RFC 9110 13.2.1), unless the body is a re-send.
+
+        Raises VersionMismatchError, or CustomerNotFoundError."""
+        envelope = dict(body)
+        if expected_version is not None:
+            current = self.version_of(customer_id)
+            if current != expected_version and not self.has_processed(
+                    customer_id, envelope.get("command_id")):
+                raise VersionMismatchError(customer_id, current)
+            envelope["base_version"] = expected_version
+        envelope.setdefault("customer_id", str(customer_id))
+        return envelope
+
+    def change(self, author: str, client_id: str, customer_id: UUID, command: Command,
+               expected_version: int | None = None) -> Result:
+        """Decide one command on one customer (see ``submit`` for
+        ``expected_version``). Raises CustomerNotFoundError."""
+        if command.customer_id != customer_id:
+            raise MalformedCommandError({"customer_id": ["not the path's customer"]})
+        [result] = self.submit(client_id, author, [command],
+                               expected_version=expected_version)
+        if result.reason == Reason.CUSTOMER_NOT_FOUND:
+            raise CustomerNotFoundError(customer_id)
+        return result
+
+    def resolve(self, author: str, resolution: Resolution,
+                customer_of: Callable[[UUID], UUID | None]) -> Result:
+        """Resolve a conflict of the customer ``customer_of`` names for it (the
+        conflict inbox); its base is the customer's version if not given.
+        Raises ConflictNotFoundError."""
+        customer_id = customer_of(resolution.conflict_id)
+        if customer_id is None:
+            raise ConflictNotFoundError(resolution.conflict_id)
+        base = resolution.base_version
+        command = resolution.command(
+            customer_id, self.version_of(customer_id) if base is None else base,
+            self.clock())
+        [result] = self.submit(resolution.client_id, author, [command])
+        if result.reason == Reason.CONFLICT_NOT_FOUND:
+            raise ConflictNotFoundError(resolution.conflict_id)
+        return result
+
+    def sync(self, author: str, client_id: str, commands: Sequence[Envelope]
+             ) -> list[Result]:
+        """An offline client's outbox: one verdict per command, in order."""
+        return self.submit(client_id, author, commands)
 
     def submit(
         self,
         client_id: str,
         author: str,
-        commands: Sequence[Command | Mapping[str, Any]],
+        commands: Sequence[Envelope],
         *,
         expected_version: int | None = None,
     ) -> list[Result]:
@@ -77,6 +152,8 @@ class Customers(Application):
         intake = Intake(self, Sender(client_id, author, self.clock()), expected_version)
         with self._locked(command.customer_id for command in batch):
             return intake.process(batch)
+
+    # Reads
 
     def get_customer(self, customer_id: UUID, version: int | None = None) -> Customer:
         """A copy of the customer as recorded (now, or at ``version``)."""
@@ -113,6 +190,8 @@ class Customers(Application):
         if not events:
             raise CustomerNotFoundError(customer_id)
         return events
+
+    # What the intake needs (application.intake.CustomerStore)
 
     def load_for_update(self, customer_id: UUID) -> Customer | None:
         """The cached customer itself, not a copy: hold its lock (``submit`` does)."""

@@ -19,15 +19,17 @@ from marshmallow import (
     validates_schema,
 )
 
-from customer_domain.commands import (
+from customer_domain.commands import Command
+from customer_domain.errors import MalformedCommandError
+from customer_domain.vocabulary import (
+    CHOICE_CANDIDATE,
+    CHOICE_VALUE,
     CHOICES,
     COMMAND_TYPES,
     FIELD_OF_COMMAND,
     REGISTER,
     RESOLVE,
-    Command,
 )
-from customer_domain.errors import MalformedCommandError
 
 
 class StrictSchema(Schema):
@@ -64,10 +66,10 @@ class ResolutionSchema(StrictSchema):
 
     @validates_schema
     def check_choice(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("choice") == "candidate" and "candidate_command_id" not in data:
+        if data.get("choice") == CHOICE_CANDIDATE and "candidate_command_id" not in data:
             raise ValidationError("required when choice is candidate",
                                   "candidate_command_id")
-        if data.get("choice") == "value" and "value" not in data:
+        if data.get("choice") == CHOICE_VALUE and "value" not in data:
             raise ValidationError("required when choice is value", "value")
 
 

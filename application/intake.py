@@ -4,23 +4,39 @@ from __future__ import annotations
 
 import random
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import EventStore, IntegrityError, Recording
 
 from application.history import StoredHistory
 from application.results import Result
-from customer_domain import Command, Customer, Sender, VersionMismatchError, decide
-from customer_domain.merge import Decision
-
-if TYPE_CHECKING:
-    from application.customers import Customers
+from customer_domain.commands import Command, Sender
+from customer_domain.customer import Customer
+from customer_domain.errors import VersionMismatchError
+from customer_domain.merge import Decision, carry_out, decide
+from customer_domain.policy import Policy
+from customer_domain.vocabulary import Reason
 
 Items = list[tuple[int, Command]]
 # Refusals that record nothing, for want of a version or a conflict that the
 # cached customer may simply not have seen yet.
-REFUSED_ON_WHAT_IS_MISSING = frozenset({"base_version_ahead", "conflict_not_found"})
+REFUSED_ON_WHAT_IS_MISSING = frozenset({Reason.BASE_VERSION_AHEAD, Reason.CONFLICT_NOT_FOUND})
+
+
+class CustomerStore(Protocol):
+    """What the intake needs of the application that keeps the customers."""
+
+    policy: Policy
+    events: EventStore
+    saves_across_customers: bool  # whether one save may hold several customers
+
+    def load_for_update(self, customer_id: UUID) -> Customer | None: ...
+
+    def save(self, *customers: Customer | None, **kwargs: Any) -> list[Recording]: ...
+
+    def forget(self, customer_ids: Iterable[UUID]) -> None: ...
 
 
 class ConcurrencyError(Exception):
@@ -34,7 +50,7 @@ class Intake:
 
     MAX_ATTEMPTS = 30
 
-    def __init__(self, app: Customers, sender: Sender,
+    def __init__(self, app: CustomerStore, sender: Sender,
                  expected_version: int | None = None) -> None:
         self.app = app
         self.sender = sender
@@ -96,14 +112,8 @@ class Intake:
             decision = decide(command, self.sender, customer, history, self.app.policy)
             if decision.reason in REFUSED_ON_WHAT_IS_MISSING and not reloaded:
                 return self._reloaded(items)
-            if decision.event_class is Customer.Registered:
-                customer = Customer._create(
-                    Customer.Registered, id=command.customer_id, **decision.attributes
-                )
-            elif decision.event_class is not None:
-                assert customer is not None
-                customer.record(decision.event_class, **decision.attributes)
-            version = customer.version if decision.event_class else decision.version
+            customer = carry_out(decision, command, customer)
+            version = customer.version if decision.records and customer else decision.version
             verdicts.append((index, command, decision, version))
         return customer, verdicts
 
@@ -137,7 +147,7 @@ class Intake:
 def _result(
     command: Command, decision: Decision, version: int | None, positions: dict
 ) -> Result:
-    recorded = decision.event_class is not None
+    recorded = decision.records
     return Result(
         command_id=command.command_id,
         customer_id=command.customer_id,

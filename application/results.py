@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 from uuid import UUID
 
 
@@ -18,6 +17,3 @@ class Result:
     reason: str | None = None
     detail: str | None = None
     position: int | None = None  # where its event is in the notification log
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)

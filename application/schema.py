@@ -1,15 +1,47 @@
-"""Creating tables when several processes start on one database at once."""
+"""Preparing a store: the PostgreSQL schema it lives in, and creating tables
+when several processes start on one database at once."""
 
 from __future__ import annotations
 
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from eventsourcing.persistence import InternalError, OperationalError
+from eventsourcing.persistence import (
+    InfrastructureFactory,
+    IntegrityError,
+    InternalError,
+    OperationalError,
+    ProgrammingError,
+)
 
 T = TypeVar("T")
+
+
+def prepare_store(factory: InfrastructureFactory[Any]) -> None:
+    """Create the schema ``POSTGRES_SCHEMA`` names when it is missing (only on
+    PostgreSQL, and only where tables are created). Raises ValueError naming
+    the variable where the database refuses."""
+    if type(factory).__module__ != "eventsourcing.postgres" or not factory.env_create_table():
+        return
+    datastore = factory.datastore  # type: ignore[attr-defined]
+    if datastore.schema == "public":
+        return
+    from psycopg.sql import SQL, Identifier  # PostgreSQL is chosen: psycopg is there
+
+    try:
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
+                           (datastore.schema,))
+            if cursor.fetchone() is None:
+                cursor.execute(SQL("CREATE SCHEMA {}").format(Identifier(datastore.schema)))
+    except IntegrityError:
+        return  # another process created it at the same moment
+    except ProgrammingError as error:
+        msg = (f"POSTGRES_SCHEMA: schema {datastore.schema!r} does not exist and cannot "
+               f"be created ({str(error).strip()}); create it, or name another")
+        raise ValueError(msg) from None
 
 
 def with_schema_retries(construct: Callable[[], T], attempts: int = 8) -> T:

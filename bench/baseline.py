@@ -11,7 +11,7 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
-from customer_domain import Customer
+from customer_domain.customer import Customer
 
 
 class Note(Aggregate):

@@ -11,19 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-FIELD_OF_COMMAND = {
-    "ChangeName": "name",
-    "ChangeEmail": "email",
-    "ChangePhone": "phone",
-    "ChangeAddress": "address",
-    "ChangeSupplier": "supplier",
-    "ChangeDescription": "description",
-    "ChangeStatus": "status",
-}
-REGISTER = "RegisterCustomer"
-RESOLVE = "ResolveConflict"
-COMMAND_TYPES = (REGISTER, *FIELD_OF_COMMAND, RESOLVE)
-CHOICES = ("current", "candidate", "value")
+from customer_domain.vocabulary import FIELD_OF_COMMAND
 
 
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str)  # as json.dumps(...) would

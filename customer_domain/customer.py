@@ -8,8 +8,8 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
-from customer_domain.fields import FIELDS
 from customer_domain.state import ChangeMarks, Conflict, FieldValue, Receipt
+from customer_domain.vocabulary import CLOSED, FIELDS
 
 
 RECENT = 64  # versions whose latest effective time a customer keeps at hand
@@ -231,7 +231,7 @@ class Customer(Aggregate):
 
     @property
     def is_closed(self) -> bool:
-        return self.value("status") == "closed"
+        return self.value("status") == CLOSED
 
     def changed_by_others_after(
         self, version: int, client_id: str, field: str | None = None
@@ -245,6 +245,11 @@ class Customer(Aggregate):
     def changed_event(cls, field: str) -> type[FieldChanged]:
         """The event class of a field's own change (``NameChanged`` for name)."""
         return getattr(cls, f"{field.title()}Changed")
+
+    @classmethod
+    def register(cls, customer_id: UUID, **attributes: Any) -> Customer:
+        """A new customer, its Registered event recording the registration."""
+        return cls._create(cls.Registered, id=customer_id, **attributes)
 
     def record(self, event_class: type[Recorded], **attributes: Any) -> None:
         """Record the one event a command causes."""

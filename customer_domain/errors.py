@@ -42,3 +42,11 @@ class VersionMismatchError(CustomerError):
         super().__init__(f"customer {customer_id} is at version {current_version}")
         self.customer_id = customer_id
         self.current_version = current_version
+
+
+class ConflictNotFoundError(CustomerError):
+    """Raised when no customer has a conflict with the given id."""
+
+    def __init__(self, conflict_id: object) -> None:
+        super().__init__(f"conflict {conflict_id} not found")
+        self.conflict_id = conflict_id

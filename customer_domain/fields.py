@@ -10,10 +10,9 @@ import pycountry
 from email_validator import EmailNotValidError, validate_email
 
 from customer_domain.errors import InvalidValueError
+from customer_domain.vocabulary import ADDRESS_KEYS, FIELDS, STATUSES
 
-FIELDS = ("name", "email", "phone", "address", "supplier", "description", "status")
-STATUSES = ("active", "on_hold", "closed")
-ADDRESS_KEYS = ("street", "city", "postal_code", "country")
+__all__ = ["ADDRESS_KEYS", "FIELDS", "STATUSES", "check_value"]
 
 _PHONE = re.compile(r"[0-9 +\-()]{3,40}")
 

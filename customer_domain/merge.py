@@ -14,12 +14,25 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from customer_domain.commands import REGISTER, RESOLVE, Command, Sender
+from customer_domain.commands import Command, Sender
 from customer_domain.customer import Customer
 from customer_domain.errors import InvalidValueError
-from customer_domain.fields import FIELDS, check_value
-from customer_domain.policy import LAST_WRITER_WINS, MANUAL, Policy
+from customer_domain.fields import check_value
+from customer_domain.policy import Policy
 from customer_domain.stamps import Stamp, effective_time
+from customer_domain.vocabulary import (
+    ACTIVE,
+    CHOICE_CANDIDATE,
+    CHOICE_CURRENT,
+    DETECT_AGGREGATE,
+    FIELDS,
+    LAST_WRITER_WINS,
+    MANUAL,
+    REGISTER,
+    RESOLVE,
+    Reason,
+    Verdict,
+)
 
 CONFLICTS_NAMESPACE = uuid5(NAMESPACE_URL, "customers:conflicts")
 
@@ -47,6 +60,25 @@ class Decision:
     duplicate: bool = False
     version: int | None = None  # what to report when nothing is recorded
 
+    @property
+    def records(self) -> bool:
+        """Whether the decision records an event."""
+        return self.event_class is not None
+
+
+def carry_out(decision: Decision, command: Command, customer: Customer | None
+              ) -> Customer | None:
+    """The customer once the decision's event is recorded on it (a registration
+    creates it); the one step from a decision to an event, wherever decisions
+    are made."""
+    if decision.event_class is None:
+        return customer
+    if decision.event_class is Customer.Registered:
+        return Customer.register(command.customer_id, **decision.attributes)
+    assert customer is not None
+    customer.record(decision.event_class, **decision.attributes)
+    return customer
+
 
 def decide(
     command: Command,
@@ -62,19 +94,19 @@ def decide(
     if customer is None:
         if command.type == REGISTER:
             return _register(command, sender)
-        return Decision("rejected", "customer_not_found", "no customer has this id")
+        return Decision(Verdict.REJECTED, Reason.CUSTOMER_NOT_FOUND, "no customer has this id")
     receipt = customer.receipts.get(command.key)
     if receipt is not None:
         if receipt.fingerprint != command.fingerprint:
-            return _refused(customer, "command_id_reused", "this command_id was "
+            return _refused(customer, Reason.COMMAND_ID_REUSED, "this command_id was "
                             "already used for a different command")
         return Decision(receipt.status, receipt.reason, receipt.detail,
                         receipt.conflict_id, duplicate=True, version=receipt.version)
     if command.type == REGISTER:
-        return _refused(customer, "customer_exists", "a customer with this id exists")
+        return _refused(customer, Reason.CUSTOMER_EXISTS, "a customer with this id exists")
     assert command.base_version is not None
     if command.base_version > customer.version:
-        return _refused(customer, "base_version_ahead", f"the customer is only at "
+        return _refused(customer, Reason.BASE_VERSION_AHEAD, f"the customer is only at "
                         f"version {customer.version}")
     assert history is not None
     seen_until = history.latest_effective_at(command.base_version)
@@ -86,18 +118,18 @@ def decide(
 
 def _refused(customer: Customer, reason: str, detail: str) -> Decision:
     """A rejection that is not recorded, reporting the current version."""
-    return Decision("rejected", reason, detail, version=customer.version)
+    return Decision(Verdict.REJECTED, reason, detail, version=customer.version)
 
 
 def _register(command: Command, sender: Sender) -> Decision:
     try:
         values = {f: check_value(f, command.payload.get(f)) for f in FIELDS if f != "status"}
     except InvalidValueError as error:
-        return Decision("rejected", "invalid_value", str(error))
+        return Decision(Verdict.REJECTED, Reason.INVALID_VALUE, str(error))
     effective_at = min(command.issued_at, sender.received_at)
-    return Decision("applied", event_class=Customer.Registered, attributes={
+    return Decision(Verdict.APPLIED, event_class=Customer.Registered, attributes={
         **_provenance(command, sender, effective_at, effective_at),
-        **_verdict("applied"), **values, "status": "active",
+        **_verdict(Verdict.APPLIED), **values, "status": ACTIVE,
     })
 
 
@@ -165,18 +197,18 @@ def _change(record: _Recorder, customer: Customer, history: History,
     try:
         value = check_value(name, command.value)
     except InvalidValueError as error:
-        return record(Customer.CommandRejected, "rejected", "invalid_value", str(error),
+        return record(Customer.CommandRejected, Verdict.REJECTED, Reason.INVALID_VALUE, str(error),
                       field=name, value=command.value, current=None)
     if customer.is_closed and name != "status":
-        return record(Customer.CommandRejected, "rejected", "customer_closed",
+        return record(Customer.CommandRejected, Verdict.REJECTED, Reason.CUSTOMER_CLOSED,
                       "the customer is closed", field=name, value=value, current=None)
     current = customer.fields[name]
     conflict_id = customer.open_conflicts.get(name)
     if value == current.value:
-        return record(Customer.ChangeUnchanged, "unchanged", field=name,
+        return record(Customer.ChangeUnchanged, Verdict.UNCHANGED, field=name,
                       restamped=record.stamp > current.stamp)
     if conflict_id is not None:
-        return record(Customer.ConflictCandidateAdded, "conflict", None,
+        return record(Customer.ConflictCandidateAdded, Verdict.CONFLICT, None,
                       f"{name} is in an open conflict; this value joins it",
                       conflict_id, field=name, candidate=record.candidate(value))
     base = command.base_version
@@ -187,25 +219,25 @@ def _change(record: _Recorder, customer: Customer, history: History,
     other = f"{current.changed_by} set {name} to {current.value!r}"
     if policy.for_field(name) == LAST_WRITER_WINS:
         if record.stamp < current.stamp:
-            return record(Customer.ChangeSuperseded, "superseded", None,
+            return record(Customer.ChangeSuperseded, Verdict.SUPERSEDED, None,
                           f"a later edit wins: {other}", field=name, value=value,
                           winner=current.as_dict())
         if concurrent_field:
-            return record(changed, "applied", "overwrote_concurrent_edit",
+            return record(changed, Verdict.APPLIED, Reason.OVERWROTE_CONCURRENT_EDIT,
                           f"overwrote a concurrent edit: {other}",
                           value=value, previous=current.as_dict())
-    elif concurrent_any if policy.detection == "aggregate" else concurrent_field:
+    elif concurrent_any if policy.detection == DETECT_AGGREGATE else concurrent_field:
         if policy.for_field(name) == MANUAL:
             conflict_id = uuid5(CONFLICTS_NAMESPACE, f"{customer.id}/{command.command_id}")
-            return record(Customer.ConflictOpened, "conflict", None,
+            return record(Customer.ConflictOpened, Verdict.CONFLICT, None,
                           f"concurrent edit: {other}; both values are kept",
                           conflict_id, field=name, current=current.as_dict(),
                           base_value=history.value_at(name, base),
                           candidate=record.candidate(value))
-        return record(Customer.CommandRejected, "rejected", "concurrent_edit",
+        return record(Customer.CommandRejected, Verdict.REJECTED, Reason.CONCURRENT_EDIT,
                       f"first sync wins: {other} since version {base}",
                       field=name, value=value, current=current.as_dict())
-    status = "merged" if concurrent_any else "applied"
+    status = Verdict.MERGED if concurrent_any else Verdict.APPLIED
     return record(changed, status, value=value, previous=current.as_dict())
 
 
@@ -213,31 +245,31 @@ def _resolve(record: _Recorder, customer: Customer) -> Decision:
     payload = record.command.payload
     conflict = customer.conflicts.get(UUID(str(payload["conflict_id"])))
     if conflict is None:
-        return _refused(customer, "conflict_not_found", "no such conflict on this customer")
+        return _refused(customer, Reason.CONFLICT_NOT_FOUND, "no such conflict on this customer")
     name = conflict.field
     current = customer.fields[name]
 
     def rejected(reason: str, detail: str) -> Decision:
-        return record(Customer.CommandRejected, "rejected", reason, detail,
+        return record(Customer.CommandRejected, Verdict.REJECTED, reason, detail,
                       conflict.conflict_id, field=name, value=payload.get("value"),
                       current=current.as_dict())
 
     if not conflict.is_open:
-        return rejected("conflict_already_resolved", "the conflict is already resolved")
+        return rejected(Reason.CONFLICT_ALREADY_RESOLVED, "the conflict is already resolved")
     choice = payload["choice"]
-    if choice == "current":
+    if choice == CHOICE_CURRENT:
         value, chosen = current.value, current.as_dict()
-    elif choice == "candidate":
+    elif choice == CHOICE_CANDIDATE:
         chosen = conflict.candidate(str(payload.get("candidate_command_id")))
         if chosen is None:
-            return rejected("invalid_value", "candidate_command_id names no candidate")
+            return rejected(Reason.INVALID_VALUE, "candidate_command_id names no candidate")
         value = chosen["value"]
     else:
         try:
             value = check_value(name, payload.get("value"))
         except InvalidValueError as error:
-            return rejected("invalid_value", str(error))
+            return rejected(Reason.INVALID_VALUE, str(error))
         chosen = record.candidate(value)
-    return record(Customer.ConflictResolved, "applied", None, f"{name} resolved",
+    return record(Customer.ConflictResolved, Verdict.APPLIED, None, f"{name} resolved",
                   conflict.conflict_id, field=name, value=value, choice=choice,
                   chosen=chosen, previous=current.as_dict())

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from customer_domain.fields import FIELDS
+from customer_domain.vocabulary import (
+    DETECT_FIELD,
+    DETECTIONS,
+    FIELDS,
+    LAST_WRITER_WINS,
+    MANUAL,
+    POLICIES,
+)
 
-MANUAL = "manual"
-LAST_WRITER_WINS = "last-writer-wins"
-FIRST_SYNC_WINS = "first-sync-wins"
-POLICIES = (MANUAL, LAST_WRITER_WINS, FIRST_SYNC_WINS)
-DETECTIONS = ("field", "aggregate")
+__all__ = ["LAST_WRITER_WINS", "MANUAL", "Policy"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +23,7 @@ class Policy:
 
     default: str = MANUAL
     per_field: Mapping[str, str] = field(default_factory=dict)
-    detection: str = "field"
+    detection: str = DETECT_FIELD
 
     def __post_init__(self) -> None:
         for name in (self.default, *self.per_field.values()):

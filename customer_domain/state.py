@@ -38,17 +38,6 @@ class FieldValue:
             "changed_at": self.changed_at,
         }
 
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> FieldValue:
-        return cls(
-            value=data["value"],
-            version=data["version"],
-            changed_by=data["author"],
-            client_id=data["client_id"],
-            command_id=data["command_id"],
-            issued_at=data["issued_at"],
-            changed_at=data["changed_at"],
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,23 +6,12 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.application import ProcessingEvent
 from eventsourcing.persistence import ProcessRecorder, Tracking
 from eventsourcing.system import ProcessApplication
 from eventsourcing.utils import get_topic
 
-from application.schema import with_schema_retries
-from system.recorders import (
-    UPSTREAM,
-    POPODirectoryRecorder,
-    PostgresDirectoryRecorder,
-    SQLiteDirectoryRecorder,
-)
-
-RECORDERS = {
-    "eventsourcing.sqlite": SQLiteDirectoryRecorder,
-    "eventsourcing.postgres": PostgresDirectoryRecorder,
-}
+from application.schema import prepare_store, with_schema_retries
+from system.recorders import UPSTREAM, DirectoryRecorder, recorder_class
 
 
 class ReadModelStoreError(Exception):
@@ -36,23 +25,21 @@ class CustomerDirectory(ProcessApplication):
     name = "CustomerDirectory"
     pull_section_size = 500
 
+    recorder: DirectoryRecorder
+
     def construct_recorder(self) -> ProcessRecorder:
         module = type(self.factory).__module__
-        if module == "eventsourcing.popo":
-            return POPODirectoryRecorder()
-        if module not in RECORDERS:
+        recorder = recorder_class(module)
+        if recorder is None:
             msg = (f"the read model cannot live in {module} (it needs tracking "
                    "records): set CUSTOMERDIRECTORY_PERSISTENCE_MODULE to "
                    "eventsourcing.sqlite or eventsourcing.postgres")
             raise ReadModelStoreError(msg)
-        self.factory.env[self.factory.PROCESS_RECORDER_TOPIC] = get_topic(RECORDERS[module])
+        if module == "eventsourcing.popo":
+            return recorder()  # the in-memory factory takes no recorder class
+        self.factory.env[self.factory.PROCESS_RECORDER_TOPIC] = get_topic(recorder)
+        prepare_store(self.factory)
         return with_schema_retries(self.factory.process_recorder)
-
-    def policy(self, domain_event: Any, processing_event: ProcessingEvent) -> None:
-        """Every customer event is projected by the recorder, in the transaction
-        that records its position."""
-        position = processing_event.tracking.notification_id
-        processing_event.collect_events(customer_events=[(domain_event, position)])
 
     def pull_and_process(self, leader_name: str, start: int | None = None,
                          stop: int | None = None) -> None:
@@ -67,11 +54,11 @@ class CustomerDirectory(ProcessApplication):
                 self.process_page(jobs)
 
     def process_page(self, jobs: list[tuple[Any, Tracking]]) -> None:
+        """Project a page of customer events, in the transaction that records
+        the position of its last (the recorder projects ``customer_events``)."""
         with self.processing_lock:
-            page = ProcessingEvent(tracking=jobs[-1][1])
-            page.collect_events(customer_events=[
+            self.events.put([], tracking=jobs[-1][1], customer_events=[
                 (event, tracking.notification_id) for event, tracking in jobs])
-            self._record(page)
 
     def catch_up(self, stop: int | None = None,
                  progress: Callable[[int], None] | None = None) -> int:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Mapping
 
 from eventsourcing.system import (
@@ -60,6 +61,8 @@ class Deployment:
             self._ticker.start()
 
     def _tick(self, interval: float) -> None:
+        # The runner prompts the projection only when this process saves; the
+        # library has no poll interval, so its follower thread is prompted here.
         thread = self.runner.threads[CustomerDirectory.name]
         prompt = RecordingEvent(UPSTREAM, [], None)
         while True:
@@ -71,8 +74,19 @@ class Deployment:
     def projection_error(self) -> Exception | None:
         """Why the projection stopped, if it has."""
         if isinstance(self.runner, MultiThreadedRunner):
+            # The runner keeps the error that stopped a thread on the thread only.
             return self.runner.threads[CustomerDirectory.name].error
         return None
+
+    def customer_of_conflict(self, conflict_id: uuid.UUID, timeout: float
+                             ) -> uuid.UUID | None:
+        """The conflict's customer, from the inbox once it has caught up with the
+        store (for at most ``timeout`` seconds); None if no customer has it."""
+        conflict = self.directory.conflict(conflict_id)
+        if conflict is None:
+            self.wait_for(self.customers.recorder.max_notification_id() or 0, timeout)
+            conflict = self.directory.conflict(conflict_id)
+        return None if conflict is None else uuid.UUID(conflict["customer_id"])
 
     def wait_for(self, position: int, timeout: float) -> bool:
         """Read-your-writes: wait until the read model has reached ``position``."""

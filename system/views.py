@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
-from customer_domain import Customer
-from customer_domain.fields import FIELDS
+from customer_domain.customer import Customer
+from customer_domain.vocabulary import CONFLICT_OPEN, CONFLICT_RESOLVED, FIELDS
 
 
 class DocumentStore(Protocol):
@@ -111,7 +111,7 @@ def project(event: Customer.Recorded, position: int, store: ViewStore) -> None:
     if conflict is not None:
         store.put_conflict(conflict)
         others = [c for c in view["conflicts"] if c["conflict_id"] != conflict["conflict_id"]]
-        view["conflicts"] = others + [conflict] if conflict["status"] == "open" else others
+        view["conflicts"] = others + [conflict] if conflict["status"] == CONFLICT_OPEN else others
     store.put_customer(view)
 
 
@@ -129,7 +129,7 @@ def _project_conflict(event: Customer.Recorded, store: ViewStore) -> dict | None
             "conflict_id": str(event.conflict_id),
             "customer_id": str(event.originator_id),
             "field": event.field,
-            "status": "open",
+            "status": CONFLICT_OPEN,
             "base_value": jsonable(event.base_value),
             "current": jsonable(event.current),
             "candidates": [jsonable(event.candidate)],
@@ -144,7 +144,7 @@ def _project_conflict(event: Customer.Recorded, store: ViewStore) -> dict | None
         if isinstance(event, Customer.ConflictCandidateAdded):
             conflict["candidates"].append(jsonable(event.candidate))
         else:
-            conflict["status"] = "resolved"
+            conflict["status"] = CONFLICT_RESOLVED
             conflict["resolution"] = jsonable(event.resolution())
         return conflict
     return None

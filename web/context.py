@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import current_app, g
@@ -18,11 +17,6 @@ def deployment() -> Deployment:
 
 def employee() -> str:
     return g.employee
-
-
-def now() -> datetime:
-    """The server's clock: the time a command without ``issued_at`` was sent."""
-    return deployment().customers.clock()
 
 
 def batch_position(results: list[Result]) -> int:

@@ -7,13 +7,12 @@ import uuid
 
 from flask import Blueprint, request, url_for
 
-from customer_domain import VersionMismatchError
-from customer_domain.commands import REGISTER, Command
-from customer_domain.fields import FIELDS
+from application import Registration
+from customer_domain.vocabulary import Reason, Verdict
 from system.views import history_event
 from web import schemas
 from web.bodies import json_object, load_body, load_query
-from web.context import deployment, employee, now, positioned, wait_for_read_model
+from web.context import deployment, employee, positioned, wait_for_read_model
 from web.problems import Problem
 
 blueprint = Blueprint("customers", __name__)
@@ -21,53 +20,30 @@ REGISTER_REQUEST = schemas.RegisterRequest()
 COMMAND_REQUEST = schemas.CustomerCommandRequest()
 CUSTOMERS_QUERY = schemas.CustomersQuery()
 CUSTOMER_QUERY = schemas.CustomerQuery()
-NAMESPACE = uuid.UUID("8f4b9a52-5f0e-4f61-9a57-2f1c1b7e1d00")
 IF_MATCH = re.compile(r'\s*(?:W/)?"(\d{1,18})"\s*')
 
 
 @blueprint.post("/customers")
 def register():
-    sent = load_body(REGISTER_REQUEST)
-    command_id = sent.get("command_id") or uuid.uuid4()
-    # Without a customer_id, re-sending the same command_id must name the same customer.
-    customer_id = sent.get("customer_id") or uuid.uuid5(NAMESPACE, str(command_id))
-    payload = {f: sent[f] for f in FIELDS if f in sent}
-    command = Command(command_id=command_id, type=REGISTER, customer_id=customer_id,
-                      base_version=None, issued_at=sent.get("issued_at") or now(),
-                      payload=payload, issued_at_defaulted="issued_at" not in sent)
-    [result] = deployment().customers.submit(sent["client_id"], employee(), [command])
-    if result.reason == "customer_exists":
-        raise Problem(409, f"customer {customer_id} exists", "customer-exists",
+    registration = Registration.of(load_body(REGISTER_REQUEST))
+    result = deployment().customers.register(employee(), registration)
+    if result.reason == Reason.CUSTOMER_EXISTS:
+        raise Problem(409, f"customer {result.customer_id} exists", "customer-exists",
                       result=positioned(result))
-    if result.status == "rejected":
+    if result.status == Verdict.REJECTED:
         raise Problem(422, result.detail or result.reason, result.reason.replace("_", "-"),
                       result=positioned(result))
-    location = url_for("customers.view", customer_id=customer_id)
-    status = 200 if result.duplicate else 201
-    return positioned(result), status, {"Location": location}
+    location = url_for("customers.view", customer_id=result.customer_id)
+    return positioned(result), 200 if result.duplicate else 201, {"Location": location}
 
 
 @blueprint.post("/customers/<uuid:customer_id>/commands")
 def command(customer_id: uuid.UUID):
-    body = json_object()
-    expected = _if_match()
-    customers = deployment().customers
-    if expected is not None:
-        # Checked before the rest of the body (RFC 9110 13.2.1), unless a re-send.
-        current = customers.version_of(customer_id)
-        if current != expected and not customers.has_processed(
-                customer_id, body.get("command_id")):
-            raise VersionMismatchError(customer_id, current)
-        body["base_version"] = expected
-    body.setdefault("customer_id", str(customer_id))
-    client_id, command = COMMAND_REQUEST.load(body)
-    if command.customer_id != customer_id:
-        raise Problem(422, "customer_id must be the customer of the path",
-                      "validation-error", errors={"customer_id": ["not the path's customer"]})
-    [result] = customers.submit(client_id, employee(), [command], expected_version=expected)
-    if result.reason == "customer_not_found":
-        raise Problem(404, f"customer {customer_id} not found", "customer-not-found")
-    return positioned(result)
+    customers, expected = deployment().customers, _if_match()
+    envelope = customers.command_envelope(customer_id, json_object(), expected)
+    client_id, command = COMMAND_REQUEST.load(envelope)
+    return positioned(customers.change(employee(), client_id, customer_id, command,
+                                       expected_version=expected))
 
 
 def _if_match() -> int | None:
@@ -105,4 +81,3 @@ def history(customer_id: uuid.UUID):
     events = deployment().customers.history(customer_id)
     return {"customer_id": str(customer_id), "version": events[-1].originator_version,
             "events": [history_event(event) for event in events]}
-

@@ -12,7 +12,12 @@ from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from application import ConcurrencyError
-from customer_domain import CustomerNotFoundError, MalformedCommandError, VersionMismatchError
+from customer_domain.errors import (
+    ConflictNotFoundError,
+    CustomerNotFoundError,
+    MalformedCommandError,
+    VersionMismatchError,
+)
 
 logger = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = "1"
@@ -66,6 +71,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CustomerNotFoundError)
     def handle_not_found(error: CustomerNotFoundError) -> Response:
         return problem_response(Problem(404, str(error), "customer-not-found"))
+
+    @app.errorhandler(ConflictNotFoundError)
+    def handle_conflict_not_found(error: ConflictNotFoundError) -> Response:
+        return problem_response(Problem(404, str(error), "conflict-not-found"))
 
     @app.errorhandler(VersionMismatchError)
     def handle_version_mismatch(error: VersionMismatchError) -> Response:

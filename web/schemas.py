@@ -16,12 +16,11 @@ from application.envelopes import (
     StrictSchema,
 )
 from customer_domain.commands import Command
-from customer_domain.fields import STATUSES
+from customer_domain.vocabulary import CONFLICT_OPEN, CONFLICT_STATUSES, STATUSES, VERDICTS
 
 MAX_BATCH = 1000
 CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9._-]{1,100}$",
                             error="1 to 100 characters of A-Z, a-z, 0-9, '.', '_', '-'")
-VERDICTS = ("applied", "merged", "unchanged", "conflict", "superseded", "rejected")
 
 
 def client_id_field() -> fields.String:
@@ -77,8 +76,8 @@ class CustomerQuery(StrictSchema):
 
 
 class ConflictsQuery(StrictSchema):
-    status = fields.String(load_default="open",
-                           validate=validate.OneOf(("open", "resolved", "all")))
+    status = fields.String(load_default=CONFLICT_OPEN,
+                           validate=validate.OneOf((*CONFLICT_STATUSES, "all")))
     customer_id = fields.UUID()
 
 
@@ -128,7 +127,7 @@ class Conflict(Schema):
     conflict_id = fields.UUID(required=True)
     customer_id = fields.UUID(required=True)
     field = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(("open", "resolved")))
+    status = fields.String(required=True, validate=validate.OneOf(CONFLICT_STATUSES))
     base_value = fields.Raw(allow_none=True, required=True)
     current = fields.Nested(ValueWithProvenance, required=True)
     candidates = fields.List(fields.Nested(ValueWithProvenance), required=True)

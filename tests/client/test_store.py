@@ -10,7 +10,7 @@ import pytest
 
 from client import local
 from client.store import Store
-from customer_domain import InvalidValueError
+from customer_domain.errors import InvalidValueError
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from customer_domain import MalformedCommandError
+from customer_domain.errors import MalformedCommandError
 from tests.devices import Device
 
 

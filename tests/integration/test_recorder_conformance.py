@@ -19,11 +19,9 @@ from eventsourcing.tests.persistence import (
     TrackingRecorderTestCase,
 )
 
-from system.recorders import (
-    POPODirectoryRecorder,
-    PostgresDirectoryRecorder,
-    SQLiteDirectoryRecorder,
-)
+from system.recorders.popo import Recorder as POPODirectoryRecorder
+from system.recorders.postgres import Recorder as PostgresDirectoryRecorder
+from system.recorders.sqlite import Recorder as SQLiteDirectoryRecorder
 from tests.backends import POSTGRES, eventstoredb_uri, needs_empty_store, postgres_schema
 
 # The library's concurrency and throughput cases are measurements, not rules.

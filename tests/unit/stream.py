@@ -6,8 +6,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from customer_domain import Command, Customer, Policy, Sender, decide
-from customer_domain.merge import Decision
+from customer_domain.commands import Command, Sender
+from customer_domain.customer import Customer
+from customer_domain.merge import Decision, carry_out, decide
+from customer_domain.policy import Policy
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
@@ -39,12 +41,8 @@ class Stream:
         sender = Sender(client_id, author or client_id, received_at=self.clock)
         decision = decide(command, sender, self.customer,
                           self if self.customer else None, self.policy)
-        if decision.event_class is Customer.Registered:
-            self.customer = Customer._create(Customer.Registered, id=command.customer_id,
-                                             **decision.attributes)
-        elif decision.event_class is not None:
-            self.customer.record(decision.event_class, **decision.attributes)
-        if decision.event_class is not None:
+        self.customer = carry_out(decision, command, self.customer)
+        if decision.records:
             self.events.append(self.customer.collect_events()[-1])
         return decision
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from customer_domain import Customer, Policy
-from customer_domain.policy import FIRST_SYNC_WINS, LAST_WRITER_WINS
+from customer_domain.customer import Customer
+from customer_domain.policy import Policy
+from customer_domain.vocabulary import FIRST_SYNC_WINS, LAST_WRITER_WINS
 from tests.unit.stream import T0, Stream
 
 

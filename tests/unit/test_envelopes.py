@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from application.envelopes import COMMAND_SCHEMA, as_command, plain_command
-from customer_domain.commands import FIELD_OF_COMMAND, REGISTER, RESOLVE
+from customer_domain.vocabulary import FIELD_OF_COMMAND, REGISTER, RESOLVE
 
 ADDRESS = {"street": "1 Main St", "city": "Lyon", "postal_code": "69001", "country": "FR"}
 texts = st.text(max_size=8)

@@ -1,0 +1,126 @@
+"""The read model in PostgreSQL, in tables beside the tracking table (this
+module, and psycopg, are imported only when PostgreSQL is chosen)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
+from psycopg.sql import SQL, Identifier
+
+from system.recorders import UPSTREAM, DirectoryRecorder, project_into
+
+
+class _PostgresViewStore:
+    def __init__(self, recorder: Recorder, cursor: Any) -> None:
+        self.sql = recorder.statements
+        self.cursor = cursor
+
+    def _many(self, statement: str, ids: set[str]) -> dict[str, dict]:
+        if not ids:
+            return {}
+        self.cursor.execute(self.sql[statement], (sorted(ids),))
+        return {row["key"]: json.loads(row["doc"]) for row in self.cursor.fetchall()}
+
+    def customers_many(self, ids: set[str]) -> dict[str, dict]:
+        return self._many("select_views", ids)
+
+    def conflicts_many(self, ids: set[str]) -> dict[str, dict]:
+        return self._many("select_conflicts", ids)
+
+    def customer(self, customer_id: str) -> dict | None:
+        return self.customers_many({customer_id}).get(customer_id)
+
+    def conflict(self, conflict_id: str) -> dict | None:
+        return self.conflicts_many({conflict_id}).get(conflict_id)
+
+    def put_customers(self, views: list[dict]) -> None:
+        if views:
+            self.cursor.executemany(self.sql["upsert_view"], [
+                (v["customer_id"], v["position"], json.dumps(v)) for v in views])
+
+    def put_conflicts(self, conflicts: list[dict]) -> None:
+        if conflicts:
+            self.cursor.executemany(self.sql["upsert_conflict"], [
+                (c["conflict_id"], c["customer_id"], c["status"], c["opened_at"],
+                 json.dumps(c)) for c in conflicts])
+
+
+class Recorder(DirectoryRecorder, PostgresProcessRecorder):
+    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str,
+                 tracking_table_name: str) -> None:
+        super().__init__(datastore, events_table_name=events_table_name,
+                         tracking_table_name=tracking_table_name)
+        prefix = tracking_table_name.removesuffix("_tracking")
+        names = {"schema": Identifier(datastore.schema),
+                 "views": Identifier(f"{prefix}_views"),
+                 "conflicts": Identifier(f"{prefix}_conflicts"),
+                 "views_position": Identifier(f"{prefix}_views_position"),
+                 "conflicts_customer": Identifier(f"{prefix}_conflicts_customer"),
+                 "tracking": Identifier(tracking_table_name)}
+        self.sql_create_statements += [SQL(s).format(**names) for s in (
+            "CREATE TABLE IF NOT EXISTS {schema}.{views} (customer_id text PRIMARY KEY, "
+            "position bigint NOT NULL, doc text NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS {views_position} ON {schema}.{views} (position)",
+            "CREATE TABLE IF NOT EXISTS {schema}.{conflicts} (conflict_id text PRIMARY "
+            "KEY, customer_id text NOT NULL, status text NOT NULL, opened_at text NOT "
+            "NULL, doc text NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS {conflicts_customer} ON {schema}.{conflicts} "
+            "(customer_id, status)",
+        )]
+        self.statements = {name: SQL(s).format(**names) for name, s in {
+            "select_views": "SELECT customer_id AS key, doc FROM {schema}.{views} "
+                            "WHERE customer_id = ANY(%s)",
+            "upsert_view": "INSERT INTO {schema}.{views} VALUES (%s, %s, %s) ON CONFLICT "
+                           "(customer_id) DO UPDATE SET position = EXCLUDED.position, "
+                           "doc = EXCLUDED.doc",
+            "views_since": "SELECT doc FROM {schema}.{views} WHERE position > %s "
+                           "ORDER BY position LIMIT %s",
+            "select_conflicts": "SELECT conflict_id AS key, doc FROM {schema}.{conflicts} "
+                                "WHERE conflict_id = ANY(%s)",
+            "upsert_conflict": "INSERT INTO {schema}.{conflicts} VALUES (%s, %s, %s, %s, "
+                               "%s) ON CONFLICT (conflict_id) DO UPDATE SET "
+                               "status = EXCLUDED.status, doc = EXCLUDED.doc",
+            "conflicts": "SELECT doc FROM {schema}.{conflicts} WHERE "
+                         "(%s::text IS NULL OR status = %s) AND "
+                         "(%s::text IS NULL OR customer_id = %s) ORDER BY opened_at",
+            "clear_views": "DELETE FROM {schema}.{views}",
+            "clear_conflicts": "DELETE FROM {schema}.{conflicts}",
+            "clear_tracking": "DELETE FROM {schema}.{tracking} "
+                              "WHERE application_name = %s",
+        }.items()}
+
+    # The library's hook inside the transaction of insert_events (its own
+    # searchable-content example extends it so): there is no public one.
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
+                       **kwargs: Any) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        project_into(_PostgresViewStore(self, curs), kwargs)
+
+    def customer_view(self, customer_id: str) -> dict | None:
+        with self.datastore.transaction(commit=False) as curs:
+            return _PostgresViewStore(self, curs).customer(customer_id)
+
+    def customer_views_since(self, position: int, limit: int) -> list[dict]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.statements["views_since"], (position, limit))
+            return [json.loads(row["doc"]) for row in curs.fetchall()]
+
+    def conflicts(self, status: str | None, customer_id: str | None) -> list[dict]:
+        with self.datastore.transaction(commit=False) as curs:
+            curs.execute(self.statements["conflicts"],
+                         (status, status, customer_id, customer_id))
+            return [json.loads(row["doc"]) for row in curs.fetchall()]
+
+    def conflict(self, conflict_id: str) -> dict | None:
+        with self.datastore.transaction(commit=False) as curs:
+            return _PostgresViewStore(self, curs).conflict(conflict_id)
+
+    def clear(self) -> None:
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.statements["clear_views"])
+            curs.execute(self.statements["clear_conflicts"])
+            curs.execute(self.statements["clear_tracking"], (UPSTREAM,))
