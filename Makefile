@@ -29,7 +29,7 @@ fuzz: $(INSTALLED)
 	$(PY) -m soak --only fuzz
 
 demo: $(INSTALLED)
-	$(PY) -m client.demo
+	$(PY) -m harness.demo
 
 test: $(INSTALLED)
 	$(PY) -m pytest

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from bench import instructions, measures, naive, over_http, report
-from bench.stores import connect, postgres_reachable
+from harness.postgres import connect, postgres_reachable
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {  # full, quick

@@ -17,8 +17,8 @@ from application import Customers
 from bench.measures import registered
 from bench.workload import Workload, registrations
 from system.directory import CustomerDirectory
-from web.process import ServerProcess
-from web.server import persistence_env
+from harness.server import ServerProcess
+from system.settings import embedded_default
 
 BENCH_TOKENS = "bench-token=bench"
 
@@ -49,7 +49,7 @@ def serving(folder: Path, projection_apart: bool) -> Iterator[ServerProcess]:
         with ServerProcess(folder, tokens=BENCH_TOKENS) as server:
             yield server
         return
-    stores = persistence_env({}, folder)
+    stores = embedded_default({}, folder)
     with ServerProcess(folder, tokens=BENCH_TOKENS, env={"PROJECTION": "off"}) as server:
         projector = subprocess.Popen(
             [sys.executable, "-m", "system", "project", "--interval", "0.05"],
@@ -109,7 +109,7 @@ def server_memory(customers: int, events_each: int, touched: int) -> dict:
     events, and at its peak after pulling every view and writing to ``touched``
     customers."""
     with tempfile.TemporaryDirectory(prefix="bench-") as folder:
-        env = persistence_env({}, Path(folder))
+        env = embedded_default({}, Path(folder))
         app = Customers(env=env)
         ids = registered(app, customers)
         workload = Workload(ids, stale_share=0)

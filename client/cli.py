@@ -19,7 +19,7 @@ import click
 from client import local, sync, views
 from client.api import Api, AuthenticationRefused, Refused, Unreachable
 from client.store import Store
-from customer_domain.commands import RESOLVE
+from customer_domain.vocabulary import RESOLVE
 from customer_domain.errors import InvalidValueError
 from customer_domain.fields import check_value
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from customer_domain.commands import FIELD_OF_COMMAND, REGISTER
-from customer_domain.fields import FIELDS, check_value
 from client.store import Store
-
-COMMAND_OF_FIELD = {field: kind for kind, field in FIELD_OF_COMMAND.items()}
+from customer_domain.fields import check_value
+from customer_domain.vocabulary import (
+    ACTIVE,
+    COMMAND_OF_FIELD,
+    FIELD_OF_COMMAND,
+    FIELDS,
+    REGISTER,
+)
 
 
 class UnknownCustomer(LookupError):
@@ -42,7 +46,7 @@ def _overlay(customer_id: str, view: dict[str, Any] | None,
         payload = envelope["payload"]
         if envelope["type"] == REGISTER and customer is None:
             customer = {"customer_id": customer_id, "version": None, "conflicts": [],
-                        **{f: payload.get(f) for f in FIELDS}, "status": "active"}
+                        **{f: payload.get(f) for f in FIELDS}, "status": ACTIVE}
             pending.extend(FIELDS)
         elif envelope["type"] in FIELD_OF_COMMAND and customer is not None:
             field = FIELD_OF_COMMAND[envelope["type"]]

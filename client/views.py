@@ -9,9 +9,7 @@ from typing import Any
 import click
 from tabulate import tabulate
 
-from customer_domain.fields import FIELDS
-
-NOTICED = ("conflict", "superseded", "rejected")  # shown with who and what, always
+from customer_domain.vocabulary import FIELDS, NOTICED  # NOTICED: shown with who and what
 
 
 def _json(data: Any) -> None:

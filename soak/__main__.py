@@ -17,7 +17,8 @@ RESULTS = ROOT / "soak" / "results"
 
 
 def campaigns(quick: bool, fuzz_examples: int) -> dict:
-    from bench.stores import fresh_store, postgres_reachable
+    from bench.stores import fresh_store
+    from harness.postgres import postgres_reachable
 
     def crash_on_postgres():
         with fresh_store("postgres") as env:

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
-from web.process import ServerProcess
+from harness.server import ServerProcess
 from soak.crash import CUSTOMERS_CLI, cli
 
 HOLD_LOCK = """

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
-from web.process import ServerProcess
+from harness.server import ServerProcess
 from soak.lww import winners
 
 FIELDS = {"ChangeName": "name", "ChangeSupplier": "supplier",

@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from web.process import ServerProcess
+from harness.server import ServerProcess
 from client import local
 from client.store import Store
 from soak.lww import winners
@@ -178,6 +178,6 @@ def check(server: ServerProcess, laptops: list[Path], queued: dict, ids: list[st
 
 def _store_env(server: ServerProcess) -> dict[str, str]:
     """The persistence the server chose for itself (its embedded default)."""
-    from web.server import persistence_env
+    from system.settings import embedded_default
 
-    return persistence_env(server.env, server.data_dir)
+    return embedded_default(server.env, server.data_dir)

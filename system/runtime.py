@@ -28,8 +28,7 @@ from application import Customers
 from system import customer_system
 from system.directory import CustomerDirectory
 from system.recorders import UPSTREAM
-
-PROJECTIONS = ("sync", "threads", "off")
+from system.settings import PROJECTIONS
 
 
 class Deployment:

@@ -8,14 +8,14 @@ from contextlib import contextmanager
 
 import pytest
 
-from bench import stores
-from bench.stores import POSTGRES  # the server the suites and benchmarks use
+from harness import postgres
+from harness.postgres import POSTGRES  # the server the suites and benchmarks use
 
 
 def postgres_connection():
     """A connection to the test server, or a skip (a failure when CI requires it)."""
     try:
-        return stores.connect()
+        return postgres.connect()
     except Exception as error:  # noqa: BLE001 - any failure means "not reachable"
         reason = f"PostgreSQL not reachable at {POSTGRES['POSTGRES_HOST']}: {error}"
         if os.environ.get("REQUIRE_POSTGRES"):
@@ -25,7 +25,7 @@ def postgres_connection():
 
 def postgres_schema():
     """A schema of its own for one test, dropped afterwards."""
-    return stores.postgres_schema(postgres_connection(), "test")
+    return postgres.postgres_schema(postgres_connection(), "test")
 
 
 REAL_EVENTSTOREDB = os.environ.get("EVENTSTOREDB_URI")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 
+from system import settings
 from system.runtime import Deployment
 from web import auth, conflicts, customers, health, sync
 from web.openapi import build_spec
@@ -25,13 +26,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         AUTH_TOKENS=os.environ.get("AUTH_TOKENS", ""),
-        READ_WAIT_SECONDS=float(os.environ.get("READ_WAIT_SECONDS", "5")),
+        READ_WAIT_SECONDS=settings.read_wait_seconds(os.environ),
         PROJECTION="threads",
         PERSISTENCE={},
     )
     app.config.update(config or {})
     if isinstance(app.config["AUTH_TOKENS"], str):
-        app.config["AUTH_TOKENS"] = auth.parse_tokens(app.config["AUTH_TOKENS"])
+        app.config["AUTH_TOKENS"] = settings.parse_tokens(app.config["AUTH_TOKENS"])
     deployment = app.config.get("DEPLOYMENT") or Deployment(
         app.config["PERSISTENCE"], projection=app.config["PROJECTION"])
     app.extensions["deployment"] = deployment

@@ -11,17 +11,6 @@ from web.problems import Problem
 PUBLIC_ENDPOINTS = {"health.health", "health.openapi", "static"}
 
 
-def parse_tokens(spec: str) -> dict[str, str]:
-    """``"tokenA=alice,tokenB=bob"`` -> {token: employee}; ValueError if malformed."""
-    tokens = {}
-    for number, item in enumerate(filter(None, (p.strip() for p in spec.split(","))), 1):
-        token, sep, employee = item.partition("=")
-        if not sep or not token.strip() or not employee.strip():  # the token is not shown
-            raise ValueError(f"AUTH_TOKENS entry {number} is not token=employee")
-        tokens[token.strip()] = employee.strip()
-    return tokens
-
-
 def employee_of(presented: str, tokens: dict[str, str]) -> str | None:
     """The employee whose token this is, comparing every token in constant time."""
     found = None

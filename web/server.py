@@ -6,14 +6,15 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import click
 import waitress
+from eventsourcing.persistence import PersistenceError
 from waitress import wasyncore
 
-from system.runtime import PROJECTIONS, Deployment
+from system import settings
+from system.runtime import Deployment
 from web import create_app
 
 DEMO_TOKENS = "alice-token=alice,bob-token=bob"
@@ -23,18 +24,6 @@ logger = logging.getLogger("customers.server")
 class _Shutdown(wasyncore.ExitNow):
     """Raised in the main thread by SIGTERM or SIGINT (an ExitNow, which waitress's
     event loop lets through rather than closing one connection with it)."""
-
-
-def persistence_env(environ: Mapping[str, str], data_dir: Path) -> dict[str, str]:
-    """The embedded default: SQLite files in ``data_dir`` for each application
-    whose store the environment does not choose."""
-    env: dict[str, str] = {}
-    for app, file in (("CUSTOMERS", "customers.db"), ("CUSTOMERDIRECTORY", "directory.db")):
-        if not (environ.get(f"{app}_PERSISTENCE_MODULE") or environ.get("PERSISTENCE_MODULE")):
-            env[f"{app}_PERSISTENCE_MODULE"] = "eventsourcing.sqlite"
-            env[f"{app}_SQLITE_DBNAME"] = str(data_dir / file)
-            env.setdefault("SQLITE_LOCK_TIMEOUT", environ.get("SQLITE_LOCK_TIMEOUT", "5"))
-    return env
 
 
 def _fail(message: str) -> None:
@@ -66,17 +55,19 @@ def main(host: str, port: int, data_dir: Path, demo: bool, threads: int) -> None
     elif not tokens.strip():
         _fail("no AUTH_TOKENS configured (e.g. AUTH_TOKENS='tokenA=alice,tokenB=bob'), "
               "or use --demo")
-    projection = os.environ.get("PROJECTION", "threads")
-    if projection not in PROJECTIONS:
-        _fail(f"PROJECTION must be one of {', '.join(PROJECTIONS)}, not {projection!r}")
-    env = persistence_env(os.environ, data_dir)
+    try:
+        config = settings.read(os.environ, data_dir, tokens)
+    except settings.SettingError as error:
+        _fail(str(error))
+    env = config.persistence
     try:
         if env:
             data_dir.mkdir(parents=True, exist_ok=True)
-        deployment = Deployment(env, projection=projection)
-        app = create_app({"DEPLOYMENT": deployment, "AUTH_TOKENS": tokens})
-    except (OSError, ValueError) as error:
-        _fail(str(error))
+        deployment = Deployment(env, projection=config.projection)
+    except (OSError, ValueError, PersistenceError) as error:
+        _fail(" ".join(str(error).split()))  # one line, whatever the store said
+    app = create_app({"DEPLOYMENT": deployment, "AUTH_TOKENS": config.auth_tokens,
+                      "READ_WAIT_SECONDS": config.read_wait_seconds})
     try:
         server = waitress.create_server(app, host=host, port=port, threads=threads)
     except OSError as error:
@@ -84,7 +75,7 @@ def main(host: str, port: int, data_dir: Path, demo: bool, threads: int) -> None
         _fail(f"cannot listen on {host}:{port}: {error}")
     where = f"SQLite files in {data_dir.resolve()}" if env else "the store the environment names"
     click.echo(f"serving on http://{server.effective_host}:{server.effective_port} "
-               f"(data: {where}; projection: {projection})", err=True)
+               f"(data: {where}; projection: {config.projection})", err=True)
     serve(server, deployment)
 
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from web.process import ServerProcess
+from harness.server import ServerProcess
 
 CLIENT = Path(sys.executable).with_name("customers")
 TOKENS = "alice-token=alice,bob-token=bob,carol-token=carol"

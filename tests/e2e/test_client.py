@@ -194,7 +194,7 @@ def test_the_demo_tells_the_story_and_checks_it():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "client.demo"], capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "harness.demo"], capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The story went as told." in done.stdout

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from web.process import ServerProcess
+from harness.server import ServerProcess
 
 BIN = Path(sys.executable).parent
 TOKENS = "office-token=carol,alice-token=alice,bob-token=bob"

@@ -27,11 +27,11 @@ class ServerProcess:
         self.port = 0
         self.url = ""
         self.log: list[str] = []
+        self.command = [str(Path(sys.executable).with_name("customers-server"))]
 
     def start(self, timeout: float = 60) -> ServerProcess:
-        server = Path(sys.executable).with_name("customers-server")
         self.process = subprocess.Popen(
-            [str(server), "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [*self.command, "--port", str(self.port), "--data-dir", str(self.data_dir)],
             env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
         ready = threading.Event()
 
