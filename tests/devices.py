@@ -7,16 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from application import Customers, Result
-
-FIELD_COMMANDS = {
-    "name": "ChangeName",
-    "email": "ChangeEmail",
-    "phone": "ChangePhone",
-    "address": "ChangeAddress",
-    "supplier": "ChangeSupplier",
-    "description": "ChangeDescription",
-    "status": "ChangeStatus",
-}
+from customer_domain.vocabulary import COMMAND_OF_FIELD, REGISTER, RESOLVE, Verdict
 
 
 class Device:
@@ -51,23 +42,23 @@ class Device:
 
     def edit(self, customer_id: uuid.UUID, base: int, **values: Any) -> list[dict]:
         """One fine-grained command per changed field, all from the same base."""
-        return [self.command(FIELD_COMMANDS[field], customer_id, {field: value}, base)
+        return [self.command(COMMAND_OF_FIELD[field], customer_id, {field: value}, base)
                 for field, value in values.items()]
 
     def resolve(self, customer_id: uuid.UUID, conflict_id: uuid.UUID, base: int,
                 choice: str, **extra: Any) -> dict[str, Any]:
         payload = {"conflict_id": str(conflict_id), "choice": choice, **extra}
-        return self.command("ResolveConflict", customer_id, payload, base)
+        return self.command(RESOLVE, customer_id, payload, base)
 
     def sync(self, commands: list[dict]) -> list[Result]:
         return self.app.submit(self.client_id, self.author, commands)
 
     def register(self, name: str = "Acme", **values: Any) -> uuid.UUID:
         customer_id = uuid.uuid4()
-        command = self.command("RegisterCustomer", customer_id, {"name": name, **values},
+        command = self.command(REGISTER, customer_id, {"name": name, **values},
                                None)
         [result] = self.sync([command])
-        assert result.status == "applied", result
+        assert result.status == Verdict.APPLIED, result
         return customer_id
 
 
