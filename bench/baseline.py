@@ -12,6 +12,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from customer_domain.customer import Customer
+from customer_domain.vocabulary import Verdict
 
 
 class Note(Aggregate):
@@ -37,7 +38,7 @@ def provenance(n: int, at: datetime) -> dict[str, Any]:
     """What a recorded command carries: who, when, from which base, with what verdict."""
     return {"command_id": uuid.uuid4(), "client_id": f"laptop-{n % 10}",
             "author": "employee", "issued_at": at, "effective_at": at, "received_at": at,
-            "base_version": n, "verdict": "applied", "reason": None, "detail": None,
+            "base_version": n, "verdict": Verdict.APPLIED, "reason": None, "detail": None,
             "conflict_id": None, "fingerprint": f"{n:032x}", "latest_effective_at": at}
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 from application import Customers
 from bench.measures import registered
 from bench.workload import Workload, registrations
-from system.directory import CustomerDirectory
 from harness.server import ServerProcess
+from system.directory import CustomerDirectory
 from system.settings import embedded_default
 
 BENCH_TOKENS = "bench-token=bench"

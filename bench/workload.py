@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from customer_domain.vocabulary import COMMAND_OF_FIELD, REGISTER
+
 FIELDS = {
     "name": lambda n: f"Customer {n}",
     "email": lambda n: f"desk{n}@example.com",
@@ -20,13 +22,11 @@ FIELDS = {
     "supplier": lambda n: f"Supplier {n % 50}",
     "description": lambda n: f"call notes {n}",
 }
-COMMAND_OF = {"name": "ChangeName", "email": "ChangeEmail", "phone": "ChangePhone",
-              "supplier": "ChangeSupplier", "description": "ChangeDescription"}
 
 
 def registrations(customer_ids: list[uuid.UUID]) -> list[dict]:
     issued = datetime.now(timezone.utc).isoformat()
-    return [{"command_id": str(uuid.uuid4()), "type": "RegisterCustomer",
+    return [{"command_id": str(uuid.uuid4()), "type": REGISTER,
              "customer_id": str(cid), "base_version": None, "issued_at": issued,
              "payload": {"name": f"Customer {n}"}} for n, cid in enumerate(customer_ids)]
 
@@ -60,7 +60,7 @@ class Workload:
         if self.random.random() < self.stale_share:
             base = max(0, base - self.random.randint(1, 5))
         issued = datetime.now(timezone.utc) - timedelta(seconds=self.random.randint(0, 3600))
-        return {"command_id": str(uuid.uuid4()), "type": COMMAND_OF[name],
+        return {"command_id": str(uuid.uuid4()), "type": COMMAND_OF_FIELD[name],
                 "customer_id": str(customer_id), "base_version": base,
                 "issued_at": issued.isoformat(),
                 "payload": {name: FIELDS[name](self.counter)}}

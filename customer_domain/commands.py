@@ -6,13 +6,12 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
 from customer_domain.vocabulary import FIELD_OF_COMMAND
-
 
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str)  # as json.dumps(...) would
 

@@ -11,7 +11,6 @@ from eventsourcing.domain import Aggregate
 from customer_domain.state import ChangeMarks, Conflict, FieldValue, Receipt
 from customer_domain.vocabulary import CLOSED, FIELDS
 
-
 RECENT = 64  # versions whose latest effective time a customer keeps at hand
 
 

@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from customer_domain.vocabulary import COMMAND_OF_FIELD, Verdict
 from harness.server import ServerProcess
 
 BIN = Path(sys.executable).parent
@@ -84,14 +85,14 @@ def play(folder: Path) -> None:
         say("The server comes back; Alice syncs first")
         server.start()  # at the same address
         alice.run("sync")
-        expect(alice.json("log")[0]["status"] == "applied", "Alice's new name is applied")
+        expect(alice.json("log")[0]["status"] == Verdict.APPLIED, "Alice's new name is applied")
 
         say("Bob syncs, still based on version 20")
         bob.run("sync")
         verdicts = {v["type"]: v for v in bob.json("log")}
-        expect(verdicts["ChangeAddress"]["status"] == "merged",
+        expect(verdicts[COMMAND_OF_FIELD["address"]]["status"] == Verdict.MERGED,
                "scenario 2: Bob's address merges with Alice's name")
-        expect(verdicts["ChangeName"]["status"] == "conflict",
+        expect(verdicts[COMMAND_OF_FIELD["name"]]["status"] == Verdict.CONFLICT,
                "scenario 1: Bob's name is a conflict, not an overwrite")
         bob.run("conflicts")
         [conflict] = bob.json("conflicts")

@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
+from customer_domain.vocabulary import COMMAND_OF_FIELD
 from harness.server import ServerProcess
 from soak.crash import CUSTOMERS_CLI, cli
 
@@ -46,7 +47,7 @@ def run(hold_seconds: float = 4.0, lock_timeout: int = 1) -> dict:
         while time.monotonic() - started < hold_seconds - lock_timeout - 0.5:
             response = session.post(f"{server.url}/sync", timeout=60, json={
                 "client_id": "probe", "commands": [{
-                    "command_id": str(uuid.uuid4()), "type": "ChangeSupplier",
+                    "command_id": str(uuid.uuid4()), "type": COMMAND_OF_FIELD["supplier"],
                     "customer_id": customer_id, "base_version": 0,
                     "issued_at": datetime.now(timezone.utc).isoformat(),
                     "payload": {"supplier": "probe"}}]})

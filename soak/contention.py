@@ -11,11 +11,11 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 
+from customer_domain.vocabulary import COMMAND_OF_FIELD, REGISTER
 from harness.server import ServerProcess
 from soak.lww import winners
 
-FIELDS = {"ChangeName": "name", "ChangeSupplier": "supplier",
-          "ChangeDescription": "description"}
+EDITED = ("name", "supplier", "description")
 
 
 def run(threads: int = 16, customers: int = 3, batches: int = 20, batch_size: int = 10,
@@ -38,12 +38,12 @@ def run(threads: int = 16, customers: int = 3, batches: int = 20, batch_size: in
                 for _ in range(batches):
                     batch = []
                     for _ in range(batch_size):
-                        kind = chooser.choice(list(FIELDS))
+                        field = chooser.choice(EDITED)
                         batch.append({
-                            "command_id": str(uuid.uuid4()), "type": kind,
+                            "command_id": str(uuid.uuid4()), "type": COMMAND_OF_FIELD[field],
                             "customer_id": chooser.choice(ids), "base_version": 0,
                             "issued_at": datetime.now(timezone.utc).isoformat(),
-                            "payload": {FIELDS[kind]: f"{FIELDS[kind]} {n}-{chooser.random()}"}})
+                            "payload": {field: f"{field} {n}-{chooser.random()}"}})
                     response = session.post(f"{server.url}/sync", timeout=120,
                                             json={"client_id": f"laptop-{n}", "commands": batch})
                     statuses[response.status_code // 100 * 100] += 1
@@ -67,7 +67,7 @@ def run(threads: int = 16, customers: int = 3, batches: int = 20, batch_size: in
                                  timeout=60).json()["events"]
             first = history[0]
             recorded.append({"customer_id": customer_id, "version": 0,
-                             "type": "RegisterCustomer", "client_id": first["client_id"],
+                             "type": REGISTER, "client_id": first["client_id"],
                              "command_id": first["command_id"],
                              "issued_at": first["issued_at"], "base_version": None,
                              "payload": first["changes"]})

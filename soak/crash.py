@@ -12,9 +12,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from harness.server import ServerProcess
 from client import local
 from client.store import Store
+from customer_domain.vocabulary import REGISTER
+from harness.server import ServerProcess
 from soak.lww import winners
 
 CLIENTS = ("alice", "bob", "carol", "dave")
@@ -156,7 +157,7 @@ def check(server: ServerProcess, laptops: list[Path], queued: dict, ids: list[st
             recorded.append({**envelopes[event["command_id"]], "version": event["version"],
                              "client_id": event["client_id"]})
         registration = history[0]
-        recorded.append({"customer_id": customer_id, "version": 0, "type": "RegisterCustomer",
+        recorded.append({"customer_id": customer_id, "version": 0, "type": REGISTER,
                          "client_id": registration["client_id"],
                          "command_id": registration["command_id"],
                          "issued_at": registration["issued_at"], "base_version": None,

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from customer_domain.vocabulary import COMMAND_OF_FIELD
 from web.openapi import build_spec
 
 OPERATIONS = [(path, method) for path, item in build_spec()["paths"].items()
@@ -56,7 +57,7 @@ def known_ids(client, tokens: tuple[str, str]) -> dict[str, str]:
                           json={"client_id": "fuzz", "name": "Acme"}).json
     for headers, name in ((first, "John"), (second, "Joan")):
         [result] = client.post("/sync", headers=headers, json={"client_id": name, "commands": [{
-            "command_id": str(uuid.uuid4()), "type": "ChangeName",
+            "command_id": str(uuid.uuid4()), "type": COMMAND_OF_FIELD["name"],
             "customer_id": created["customer_id"], "base_version": 0,
             "issued_at": datetime.now(timezone.utc).isoformat(),
             "payload": {"name": name}}]}).json["results"]

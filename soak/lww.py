@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from customer_domain.vocabulary import ACTIVE, FIELD_OF_COMMAND, FIELDS, REGISTER
+
 TICK = timedelta(microseconds=1)
-FIELD_OF = {"ChangeName": "name", "ChangeEmail": "email", "ChangePhone": "phone",
-            "ChangeAddress": "address", "ChangeSupplier": "supplier",
-            "ChangeDescription": "description", "ChangeStatus": "status"}
-REGISTERED = ("name", "email", "phone", "address", "supplier", "description")
+REGISTERED = tuple(field for field in FIELDS if field != "status")
 
 
 def winners(recorded: list[dict]) -> dict[str, dict[str, object]]:
@@ -48,10 +47,11 @@ def _winners(commands: list[dict]) -> dict[str, object]:
         payload = command["payload"]
         if command.get("rejected"):
             values = {}
-        elif command["type"] == "RegisterCustomer":
-            values = {f: payload.get(f) for f in REGISTERED} | {"status": "active"}
-        elif command["type"] in FIELD_OF:
-            values = {FIELD_OF[command["type"]]: payload[FIELD_OF[command["type"]]]}
+        elif command["type"] == REGISTER:
+            values = {f: payload.get(f) for f in REGISTERED} | {"status": ACTIVE}
+        elif command["type"] in FIELD_OF_COMMAND:
+            field = FIELD_OF_COMMAND[command["type"]]
+            values = {field: payload[field]}
         else:
             values = {}
         for field, value in values.items():

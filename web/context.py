@@ -11,6 +11,7 @@ from system.runtime import Deployment
 from web import schemas
 from web.problems import Problem
 
+
 def deployment() -> Deployment:
     return current_app.extensions["deployment"]
 

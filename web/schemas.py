@@ -16,7 +16,12 @@ from application.envelopes import (
     StrictSchema,
 )
 from customer_domain.commands import Command
-from customer_domain.vocabulary import CONFLICT_OPEN, CONFLICT_STATUSES, STATUSES, VERDICTS
+from customer_domain.vocabulary import (
+    CONFLICT_OPEN,
+    CONFLICT_STATUSES,
+    STATUSES,
+    VERDICTS,
+)
 
 MAX_BATCH = 1000
 CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9._-]{1,100}$",

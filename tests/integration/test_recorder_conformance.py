@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pytest
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.utils import Environment
-from eventsourcing_eventstoredb.factory import EventStoreDBFactory
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.tests.persistence import (
     AggregateRecorderTestCase,
@@ -18,6 +16,8 @@ from eventsourcing.tests.persistence import (
     ProcessRecorderTestCase,
     TrackingRecorderTestCase,
 )
+from eventsourcing.utils import Environment
+from eventsourcing_eventstoredb.factory import EventStoreDBFactory
 
 from system.recorders.popo import Recorder as POPODirectoryRecorder
 from system.recorders.postgres import Recorder as PostgresDirectoryRecorder
