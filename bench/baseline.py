@@ -12,7 +12,7 @@ from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 
 from customer_domain.customer import Customer
-from customer_domain.vocabulary import Verdict
+from customer_domain.vocabulary import ACTIVE, Verdict
 
 
 class Note(Aggregate):
@@ -48,10 +48,10 @@ def product_event_rate(env: dict[str, str], events: int, per_save: int = 500,
     library, ``per_save`` per save(): a field change with its provenance and
     the value it replaced, applied to the customer, with no decision made."""
     start_at = datetime.now(timezone.utc)
-    customers = [Customer._create(Customer.Registered, id=uuid.uuid4(),
-                                  **provenance(0, start_at), name=f"Customer {n}",
-                                  email=None, phone=None, address=None, supplier=None,
-                                  description=None, status="active")
+    customers = [Customer.register(uuid.uuid4(), **provenance(0, start_at),
+                                   name=f"Customer {n}", email=None, phone=None,
+                                   address=None, supplier=None, description=None,
+                                   status=ACTIVE)
                  for n in range(aggregates)]
 
     def change(customer: Customer, n: int) -> None:

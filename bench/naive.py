@@ -21,6 +21,10 @@ class NaiveCustomer(Aggregate):
     def __init__(self, name: str) -> None:
         self.values = {"name": name}
 
+    @classmethod
+    def register(cls, customer_id: uuid.UUID, name: str) -> NaiveCustomer:
+        return cls._create(cls.Created, id=customer_id, name=name)
+
     @event("Changed")
     def change(self, field: str, value: object) -> None:
         self.values[field] = value
@@ -34,8 +38,7 @@ def naive(commands: int, customers: int) -> dict:
         try:
             ids = [uuid.uuid4() for _ in range(customers)]
             for start in range(0, customers, 500):
-                app.save(*(NaiveCustomer._create(NaiveCustomer.Created, id=cid,
-                                                 name=f"Customer {n}")
+                app.save(*(NaiveCustomer.register(cid, name=f"Customer {n}")
                            for n, cid in enumerate(ids[start:start + 500], start)))
             workload = Workload(ids)
             last_change: dict[tuple, tuple[int, str]] = {}

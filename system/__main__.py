@@ -5,6 +5,7 @@ Persistence comes from the environment, as for the server.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -12,7 +13,7 @@ import threading
 import click
 
 from application import Customers
-from system import maintenance
+from system import maintenance, settings
 
 
 def _stop_on_signals() -> threading.Event:
@@ -25,6 +26,10 @@ def _stop_on_signals() -> threading.Event:
 @click.group()
 def cli() -> None:
     """Maintain the customer read model."""
+    try:
+        settings.check_stores(os.environ)
+    except settings.SettingError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @cli.command()

@@ -70,6 +70,10 @@ def read(environ: Mapping[str, str], data_dir: Path, tokens: str | None = None
     )
 
 
+def auth_tokens(environ: Mapping[str, str]) -> dict[str, str]:
+    return parse_tokens(environ.get("AUTH_TOKENS", ""))
+
+
 def parse_tokens(spec: str) -> dict[str, str]:
     """``"tokenA=alice,tokenB=bob"`` -> {token: employee} (AUTH_TOKENS)."""
     tokens = {}

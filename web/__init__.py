@@ -23,14 +23,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``AUTH_TOKENS`` ("token=employee,..." or a dict) and ``READ_WAIT_SECONDS``
     default to the environment variables of the same names."""
     app = Flask(__name__)
-    app.config.update(
-        MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
-        AUTH_TOKENS=os.environ.get("AUTH_TOKENS", ""),
-        READ_WAIT_SECONDS=settings.read_wait_seconds(os.environ),
-        PROJECTION="threads",
-        PERSISTENCE={},
-    )
+    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, PROJECTION="threads", PERSISTENCE={})
     app.config.update(config or {})
+    if "AUTH_TOKENS" not in app.config:
+        app.config["AUTH_TOKENS"] = settings.auth_tokens(os.environ)
+    if "READ_WAIT_SECONDS" not in app.config:
+        app.config["READ_WAIT_SECONDS"] = settings.read_wait_seconds(os.environ)
     if isinstance(app.config["AUTH_TOKENS"], str):
         app.config["AUTH_TOKENS"] = settings.parse_tokens(app.config["AUTH_TOKENS"])
     deployment = app.config.get("DEPLOYMENT") or Deployment(

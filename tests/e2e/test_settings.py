@@ -129,3 +129,11 @@ def test_a_schema_that_may_not_be_created_is_one_line_naming_it(tmp_path, postgr
     finally:
         connection.execute(f"DROP ROLE {role}")
     assert said.count("\n") == 1 and said.startswith("customers-server: POSTGRES_SCHEMA:")
+
+
+def test_the_projector_checks_the_stores_too(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "system", "check-read-model"],
+                          env={**os.environ, "PERSISTENCE_MODULE": "nowhere"}, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == "Error: PERSISTENCE_MODULE: there is no module 'nowhere'\n"
