@@ -24,16 +24,15 @@ def policy_from_env(env: Environment) -> Policy:
                 raise ValueError(msg)
     per_field = {}
     for field in FIELDS:
-        value = _choice(env, f"{FIELD_POLICY}{field.upper()}", POLICIES, None)
-        if value is not None:
+        value = _choice(env, f"{FIELD_POLICY}{field.upper()}", POLICIES, "")
+        if value:
             per_field[field] = value
     return Policy(default=_choice(env, "CONFLICT_POLICY", POLICIES, MANUAL),
                   per_field=per_field,
                   detection=_choice(env, "CONFLICT_DETECTION", DETECTIONS, DETECT_FIELD))
 
 
-def _choice(env: Environment, key: str, allowed: tuple[str, ...], default: str | None
-            ) -> str | None:
+def _choice(env: Environment, key: str, allowed: tuple[str, ...], default: str) -> str:
     """The value set for ``key`` (empty: ``default``), if it is one of ``allowed``."""
     for name in env.create_keys(key):
         value = dict.get(env, name)

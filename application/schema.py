@@ -15,6 +15,7 @@ from eventsourcing.persistence import (
     OperationalError,
     ProgrammingError,
 )
+from eventsourcing.utils import strtobool
 
 T = TypeVar("T")
 
@@ -23,7 +24,8 @@ def prepare_store(factory: InfrastructureFactory[Any]) -> None:
     """Create the schema ``POSTGRES_SCHEMA`` names when it is missing (only on
     PostgreSQL, and only where tables are created). Raises ValueError naming
     the variable where the database refuses."""
-    if type(factory).__module__ != "eventsourcing.postgres" or not factory.env_create_table():
+    if type(factory).__module__ != "eventsourcing.postgres" or not strtobool(
+            factory.env.get("CREATE_TABLE") or "yes"):  # the library's own variable
         return
     datastore = factory.datastore  # type: ignore[attr-defined]
     if datastore.schema == "public":
