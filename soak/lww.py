@@ -1,5 +1,6 @@
 """Last-writer-wins winners computed from the commands alone, apart from the
-server's code: the check the campaigns hold the server to."""
+server's code (only the vocabulary is shared): the check the campaigns hold
+the server to."""
 
 from __future__ import annotations
 
