@@ -60,8 +60,8 @@ def play(folder: Path) -> None:
     office, alice, bob = (Laptop(n, folder) for n in ("office", "alice", "bob"))
     try:
         say("The office registers customer #123 and edits it until version 20")
-        print("   (each laptop logs in with its employee's token: office-token is carol's,"
-              " at the office; alice-token Alice's, bob-token Bob's)")
+        print("   (each laptop logs in with its employee's token: office-token is"
+              " carol's, at the office; alice-token Alice's, bob-token Bob's)")
         for laptop in (office, alice, bob):
             laptop.run("login", "--server", url, "--token", f"{laptop.name}-token")
         customer = office.run("add", "--name", "Acme", "--supplier", "Initial Supplies",

@@ -50,20 +50,26 @@ def address_json(text: str) -> dict:
     try:
         return json.loads(text)
     except ValueError:
-        raise click.BadParameter("an address is JSON: {\"street\": ..., \"city\": ..., "
-                                 "\"postal_code\": ..., \"country\": ...}",
-                                 param_hint="--value") from None
+        raise click.BadParameter(
+            'an address is JSON: {"street": ..., "city": ..., '
+            '"postal_code": ..., "country": ...}',
+            param_hint="--value",
+        ) from None
 
 
 def field_values(store: Store, customer_id: str | None, options: dict) -> dict:
     """Field values from the options: "" clears a field, address parts fill in
     from the current address."""
     parts = {k: options.pop(k) for k in ("street", "city", "postal_code", "country")}
-    values = {k: (None if v == "" and k in NULLABLE else v)
-              for k, v in options.items() if v is not None}
+    values = {
+        k: (None if v == "" and k in NULLABLE else v)
+        for k, v in options.items()
+        if v is not None
+    }
     if any(v is not None for v in parts.values()):
-        current = local.overlaid(store, customer_id).get("address") \
-            if customer_id else None
+        current = (
+            local.overlaid(store, customer_id).get("address") if customer_id else None
+        )
         address = {**(current or {}), **{k: v for k, v in parts.items() if v is not None}}
         missing = [flag(k) for k in parts if not address.get(k)]
         if missing:

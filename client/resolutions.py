@@ -19,11 +19,14 @@ class NotACandidate(ValueError):
 
     def __init__(self, command_id: str, candidates: list[str]) -> None:
         known = ", ".join(candidates) or "none"
-        super().__init__(f"{command_id} is not a candidate of this conflict "
-                         f"(its candidates: {known})")
+        super().__init__(
+            f"{command_id} is not a candidate of this conflict (its candidates: {known})"
+        )
 
 
-def open_conflict(store: Store, conflict_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def open_conflict(
+    store: Store, conflict_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """The customer view holding the open conflict, and the conflict."""
     for view in store.views():
         for conflict in view["conflicts"]:
@@ -34,12 +37,21 @@ def open_conflict(store: Store, conflict_id: str) -> tuple[dict[str, Any], dict[
 
 def queued(store: Store, conflict_id: str) -> list[dict[str, Any]]:
     """The resolutions of this conflict waiting in the outbox, oldest first."""
-    return [envelope for envelope in store.pending() if envelope["type"] == RESOLVE
-            and envelope["payload"]["conflict_id"] == conflict_id]
+    return [
+        envelope
+        for envelope in store.pending()
+        if envelope["type"] == RESOLVE
+        and envelope["payload"]["conflict_id"] == conflict_id
+    ]
 
 
-def payload(conflict: dict[str, Any], take: str | None = None,
-            value: Any = None, *, set_value: bool = False) -> dict[str, Any]:
+def payload(
+    conflict: dict[str, Any],
+    take: str | None = None,
+    value: Any = None,
+    *,
+    set_value: bool = False,
+) -> dict[str, Any]:
     """A ResolveConflict payload: keep the current value, take a candidate
     (one the local copy knows), or set ``value`` (checked by its field's rule)."""
     resolution = {"conflict_id": conflict["conflict_id"], "choice": "current"}
@@ -49,8 +61,11 @@ def payload(conflict: dict[str, Any], take: str | None = None,
             raise NotACandidate(take, candidates)
         return {**resolution, "choice": "candidate", "candidate_command_id": take}
     if set_value:
-        return {**resolution, "choice": "value",
-                "value": check_value(conflict["field"], value)}
+        return {
+            **resolution,
+            "choice": "value",
+            "value": check_value(conflict["field"], value),
+        }
     return resolution
 
 

@@ -91,7 +91,8 @@ def build_spec() -> dict[str, Any]:
                           _ok("CustomerPage"), query=schemas.CustomersQuery)})
     spec.path("/customers/{customer_id}", parameters=[_path_id("customer_id")],
               operations={"get": _operation(
-                  "get_customer", "one customer view (ETag: its version)", _ok("CustomerView"),
+                  "get_customer", "one customer view (ETag: its version)",
+                  _ok("CustomerView"),
                   query=schemas.CustomerQuery, extra=not_found)})
     spec.path("/customers/{customer_id}/commands", parameters=[
         _path_id("customer_id"),
@@ -100,19 +101,23 @@ def build_spec() -> dict[str, Any]:
          "description": "strict expected version: 412 unless current"}],
         operations={"post": _operation(
             "send_command", "one command on one customer (base_version: If-Match, or "
-                            "the body's, which is then required)", _ok("PositionedResult"),
+                            "the body's, which is then required)",
+            _ok("PositionedResult"),
             body="CustomerCommandRequest", extra={
                 **not_found, "412": {"description": "If-Match is not the current version",
                                      "content": {"application/problem+json": {
                                          "schema": "Problem"}}}})})
     spec.path("/customers/{customer_id}/history", parameters=[_path_id("customer_id")],
               operations={"get": _operation(
-                  "get_history", "every recorded command, from the event store", _ok("History"),
+                  "get_history", "every recorded command, from the event store",
+                  _ok("History"),
                   errors=("401", "503"), extra=not_found)})
     spec.path("/conflicts", operations={"get": _operation(
-        "list_conflicts", "the conflict inbox", _ok("ConflictList"), query=schemas.ConflictsQuery)})
+        "list_conflicts", "the conflict inbox", _ok("ConflictList"),
+        query=schemas.ConflictsQuery)})
     spec.path("/conflicts/{conflict_id}/resolve", parameters=[_path_id("conflict_id")],
               operations={"post": _operation(
-                  "resolve_conflict", "resolve a conflict", _ok("PositionedResult"), body="ResolveRequest",
+                  "resolve_conflict", "resolve a conflict", _ok("PositionedResult"),
+                  body="ResolveRequest",
                   extra=not_found)})
     return spec.to_dict()

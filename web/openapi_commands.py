@@ -20,8 +20,9 @@ def _base_version(kind: str) -> fields.Field:
     return fields.Integer(strict=True, required=True, validate=validate.Range(min=0))
 
 
-def _variant(base: type[Schema], kind: str, suffix: str, **overrides: fields.Field
-             ) -> type[Schema]:
+def _variant(
+    base: type[Schema], kind: str, suffix: str, **overrides: fields.Field
+) -> type[Schema]:
     """``base`` with ``type`` fixed to ``kind`` and ``payload`` its payload schema."""
     attributes = {
         "type": fields.String(required=True, validate=validate.OneOf([kind])),
@@ -32,10 +33,18 @@ def _variant(base: type[Schema], kind: str, suffix: str, **overrides: fields.Fie
 
 
 def _one_of(spec: APISpec, name: str, variants: dict[str, str]) -> None:
-    spec.components.schema(name, {
-        "oneOf": [{"$ref": f"#/components/schemas/{v}"} for v in variants.values()],
-        "discriminator": {"propertyName": "type", "mapping": {
-            kind: f"#/components/schemas/{v}" for kind, v in variants.items()}}})
+    spec.components.schema(
+        name,
+        {
+            "oneOf": [{"$ref": f"#/components/schemas/{v}"} for v in variants.values()],
+            "discriminator": {
+                "propertyName": "type",
+                "mapping": {
+                    kind: f"#/components/schemas/{v}" for kind, v in variants.items()
+                },
+            },
+        },
+    )
 
 
 def register_commands(spec: APISpec, plugin: MarshmallowPlugin) -> None:
@@ -46,13 +55,21 @@ def register_commands(spec: APISpec, plugin: MarshmallowPlugin) -> None:
     for kind, payload in PAYLOAD_SCHEMAS.items():
         spec.components.schema(f"{kind}Payload", schema=payload)
         commands[kind] = f"{kind}Command"
-        spec.components.schema(commands[kind], schema=_variant(
-            CommandSchema, kind, "Command", base_version=_base_version(kind)))
+        spec.components.schema(
+            commands[kind],
+            schema=_variant(
+                CommandSchema, kind, "Command", base_version=_base_version(kind)
+            ),
+        )
         requests[kind] = f"{kind}CustomerCommandRequest"
-        spec.components.schema(requests[kind], schema=_variant(
-            CustomerCommandRequest, kind, "CustomerCommandRequest"))
-    for base, name, variants in ((CommandSchema, "Command", commands),
-                                 (CustomerCommandRequest, "CustomerCommandRequest", requests)):
+        spec.components.schema(
+            requests[kind],
+            schema=_variant(CustomerCommandRequest, kind, "CustomerCommandRequest"),
+        )
+    for base, name, variants in (
+        (CommandSchema, "Command", commands),
+        (CustomerCommandRequest, "CustomerCommandRequest", requests),
+    ):
         _one_of(spec, name, variants)
         # Where the validating schema is named (a batch's list of commands, a
         # request body), the document refers to the oneOf: the converter's table

@@ -199,7 +199,8 @@ def test_the_demo_tells_the_story_and_checks_it():
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The story went as told." in done.stdout
-    assert "office-token is carol's" in done.stdout and " as carol, on device" in done.stdout
+    assert "office-token is carol's" in done.stdout
+    assert " as carol, on device" in done.stdout
     echoed = [shlex.split(line.split("$ ", 1)[1]) for line in done.stdout.splitlines()
               if line.startswith("   bob$ customers edit")]
     assert ["--name", "Joan d'Arc"] == echoed[0][3:5]  # pasted, the shell gives these

@@ -19,19 +19,28 @@ FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 def test_the_document_describes_every_route(api):
     document = api.client.get("/openapi.json").json
     assert document["openapi"].startswith("3.")
-    documented = {(path, method.upper()) for path, item in document["paths"].items()
-                  for method in item if method in ("get", "post")}
-    routes = {(re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
-              for rule in api.client.application.url_map.iter_rules()
-              if rule.endpoint != "static"
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    documented = {
+        (path, method.upper())
+        for path, item in document["paths"].items()
+        for method in item
+        if method in ("get", "post")
+    }
+    routes = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
+        for rule in api.client.application.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert documented == routes
 
 
 def test_request_schemas_are_the_validating_ones(api):
     components = api.client.get("/openapi.json").json["components"]["schemas"]
     assert components["SyncRequest"]["properties"]["commands"] == {
-        "type": "array", "maxItems": 1000, "items": {"$ref": "#/components/schemas/Command"}}
+        "type": "array",
+        "maxItems": 1000,
+        "items": {"$ref": "#/components/schemas/Command"},
+    }
     assert set(components["RegisterRequest"]["required"]) == {"client_id", "name"}
     assert "customer_id" not in components["ChangeNameCustomerCommandRequest"]["required"]
 
@@ -42,25 +51,32 @@ def test_a_command_is_one_of_a_schema_per_type_with_its_payload(api, union):
     mapping = components[union]["discriminator"]["mapping"]
     assert components[union]["discriminator"]["propertyName"] == "type"
     assert set(mapping) == set(PAYLOAD_SCHEMAS)
-    assert sorted(v["$ref"] for v in components[union]["oneOf"]) == sorted(mapping.values())
+    assert sorted(v["$ref"] for v in components[union]["oneOf"]) == sorted(
+        mapping.values()
+    )
     for kind, ref in mapping.items():
         variant = components[ref.rsplit("/", 1)[1]]
         assert variant["properties"]["type"] == {"type": "string", "enum": [kind]}
         assert variant["properties"]["payload"] == {
-            "$ref": f"#/components/schemas/{kind}Payload"}
+            "$ref": f"#/components/schemas/{kind}Payload"
+        }
         payload = components[f"{kind}Payload"]
         assert set(payload["properties"]) == set(PAYLOAD_SCHEMAS[kind].fields)
     based = components["ChangeNameCommand"]
     assert "base_version" in based["required"]
     assert components["RegisterCustomerCommand"]["properties"]["base_version"] == {
-        "enum": [None]}
+        "enum": [None]
+    }
 
 
 def test_every_operation_is_named_and_ids_and_times_have_formats(api):
     document = api.client.get("/openapi.json").json
-    names = [operation["operationId"] for item in document["paths"].values()
-             for operation in item.values() if isinstance(operation, dict)
-             and "responses" in operation]
+    names = [
+        operation["operationId"]
+        for item in document["paths"].values()
+        for operation in item.values()
+        if isinstance(operation, dict) and "responses" in operation
+    ]
     assert len(names) == len(set(names)) == len(OPERATIONS)
     for name, schema in document["components"]["schemas"].items():
         for field, spec in schema.get("properties", {}).items():
@@ -91,7 +107,9 @@ def test_generated_requests_are_answered_as_documented(make_app, path, method):
     operation = document["paths"][path][method]
     assert counts and set(counts) <= {int(code) for code in operation["responses"]}
     takes_input = operation.get("requestBody") or any(
-        parameter["in"] in ("query", "path") for item in (operation, document["paths"][path])
-        for parameter in item.get("parameters", []))
+        parameter["in"] in ("query", "path")
+        for item in (operation, document["paths"][path])
+        for parameter in item.get("parameters", [])
+    )
     if takes_input:
         assert any(400 <= status < 500 for status in counts), counts
