@@ -121,10 +121,9 @@ def test_show_tells_of_a_queued_resolution_and_a_second_one_warns(bobs_conflict)
     shown = bob.json("show", customer_id)
     assert shown["conflicts"][0]["queued_resolution"]["choice"] == "current"
     assert (shown["name"], shown["pending"]) == ("John Doe", ["name"])
-    assert (
-        "resolution queued, not yet synced: keep the current value"
-        in bob.run("show", customer_id).stdout
-    )
+    queued = "resolution queued, not yet synced: keep the current value"
+    assert queued in bob.run("show", customer_id).stdout
+    assert queued in bob.run("conflicts").stdout
 
     second = bob.run(
         "resolve", conflict["conflict_id"], "--take", candidate["command_id"]
