@@ -14,6 +14,7 @@ from application.envelopes import (
     CommandSchema,
     ResolutionSchema,
     StrictSchema,
+    in_utc,
 )
 from customer_domain.commands import CHOICES, Command
 from customer_domain.fields import STATUSES
@@ -49,7 +50,7 @@ class RegisterRequest(StrictSchema):
     client_id = client_id_field()
     command_id = fields.UUID()
     customer_id = fields.UUID()
-    issued_at = fields.AwareDateTime()
+    issued_at = fields.AwareDateTime(validate=in_utc)
     name = fields.String(required=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
@@ -62,7 +63,7 @@ class ResolveRequest(ResolutionSchema):
     client_id = client_id_field()
     command_id = fields.UUID(required=True)
     base_version = fields.Integer(strict=True, validate=validate.Range(min=0))
-    issued_at = fields.AwareDateTime()
+    issued_at = fields.AwareDateTime(validate=in_utc)
 
 
 POSITION = validate.Range(min=0, max=2**63 - 1)  # what the stores' integers hold
