@@ -27,23 +27,9 @@ def generated(api, tmp_path, monkeypatch):
     document.write_text(json.dumps(api.client.get("/openapi.json").json))
     config.write_text(json.dumps({"post_hooks": []}))
     package = tmp_path / "generated_client"
-    done = subprocess.run(
-        [
-            str(GENERATOR),
-            "generate",
-            "--path",
-            str(document),
-            "--meta",
-            "none",
-            "--output-path",
-            str(package),
-            "--config",
-            str(config),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = subprocess.run([str(GENERATOR), "generate", "--path", str(document), "--meta",
+                           "none", "--output-path", str(package), "--config", str(config)],
+                          capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Warning" not in done.stdout + done.stderr, done.stdout + done.stderr
     monkeypatch.syspath_prepend(str(tmp_path))
