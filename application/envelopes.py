@@ -5,7 +5,7 @@ its OpenAPI document."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import MAXYEAR, MINYEAR, datetime, timezone
 from typing import Any
 from uuid import UUID
 
@@ -30,6 +30,14 @@ from customer_domain.vocabulary import (
     REGISTER,
     RESOLVE,
 )
+
+
+def in_utc(moment: datetime) -> None:
+    """Refuse a time that UTC cannot hold (0001-01-01T00:00+01:00, say)."""
+    try:
+        moment.astimezone(timezone.utc)
+    except OverflowError:
+        raise ValidationError("not a time that UTC can hold") from None
 
 
 class StrictSchema(Schema):
@@ -97,7 +105,7 @@ class CommandSchema(StrictSchema):
     customer_id = fields.UUID(required=True)
     base_version = fields.Integer(strict=True, allow_none=True, load_default=None,
                                   validate=validate.Range(min=0))
-    issued_at = fields.AwareDateTime(required=True)
+    issued_at = fields.AwareDateTime(required=True, validate=in_utc)
     payload = fields.Dict(keys=fields.String(), required=True)
 
     @validates_schema
@@ -176,6 +184,11 @@ def plain_command(envelope: Any) -> Command | None:
         return None
     if issued_at.tzinfo is None or issued_at.utcoffset() is None:
         return None
+    if issued_at.year in (MINYEAR, MAXYEAR):  # only there may UTC not hold it
+        try:
+            in_utc(issued_at)
+        except ValidationError:
+            return None
     return Command(command_id, kind, customer_id, base, issued_at, dict(payload))
 
 

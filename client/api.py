@@ -81,6 +81,9 @@ class Api:
     def views(self, since: int, limit: int = 1000) -> dict[str, Any]:
         return self.request("GET", "/customers", params={"since": since, "limit": limit})
 
+    def me(self) -> dict[str, Any]:
+        """``{"employee": ...}``: whose token this is."""
+        return self.request("GET", "/me")
 
 
 def retry_after(response: requests.Response) -> float:

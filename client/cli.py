@@ -6,7 +6,6 @@ kept), 3 authentication refused.
 
 from __future__ import annotations
 
-import json
 import re
 import socket
 import sqlite3
@@ -16,14 +15,11 @@ from pathlib import Path
 
 import click
 
-from client import local, sync, views
+from client import local, options, resolutions, sync, views
 from client.api import Api, AuthenticationRefused, Refused, Unreachable
 from client.store import Store
 from customer_domain.vocabulary import RESOLVE
 from customer_domain.errors import InvalidValueError
-from customer_domain.fields import check_value
-
-NULLABLE = ("email", "phone", "supplier", "description")
 
 
 class Context:
@@ -69,11 +65,14 @@ def login(context: Context, server: str, token: str) -> None:
     """Store the server and token (checked with the server); make this device's id once."""
     if not re.match(r"https?://", server):
         raise click.BadParameter("must start with http:// or https://", param_hint="--server")
-    Api(server, token).views(since=0, limit=1)
+    try:
+        employee = Api(server, token).me()["employee"]
+    except Unreachable as error:
+        raise Unreachable(f"{error}; not logged in") from None
     client_id = context.store.get("client_id") or re.sub(
         r"[^A-Za-z0-9._-]", "-", f"{socket.gethostname()[:60]}-{uuid.uuid4().hex[:8]}")
     context.store.put(server=server, token=token, client_id=client_id)
-    click.echo(f"logged in to {server} as device {client_id}")
+    click.echo(f"logged in to {server} as {employee}, on device {client_id}")
 
 
 @cli.command()
@@ -81,7 +80,8 @@ def login(context: Context, server: str, token: str) -> None:
 def pull(context: Context) -> None:
     """Fetch the customers changed since the last pull."""
     api, _ = context.api()
-    click.echo(f"pulled {sync.pull(context.store, api)} customer view(s)")
+    with options.outbox_kept():
+        click.echo(f"pulled {sync.pull(context.store, api)} customer view(s)")
 
 
 @cli.command("list")
@@ -98,7 +98,8 @@ def list_customers(context: Context, as_json: bool) -> None:
 @pass_context
 def show(context: Context, customer_id: str, as_json: bool) -> None:
     """One customer: values, who changed them, queued edits, conflicts."""
-    views.show_customer(local.overlaid(context.store, _uuid(customer_id)), as_json)
+    customer = local.overlaid(context.store, options.as_id(customer_id))
+    views.show_customer(customer, as_json)
 
 
 def field_options(command):
@@ -113,10 +114,12 @@ def field_options(command):
 @click.option("--name", required=True)
 @field_options
 @pass_context
-def add(context: Context, **options: str | None) -> None:
+def add(context: Context, **given: str | None) -> None:
     """Queue a new customer; prints its id."""
-    values = {k: v for k, v in _values(context, None, options).items() if v is not None}
-    envelope = local.registration(values)
+    values = {k: v for k, v in options.field_values(context.store, None, given).items()
+              if v is not None}
+    with options.flags_named():
+        envelope = local.registration(values)
     context.store.queue([envelope])
     click.echo(envelope["customer_id"])
 
@@ -127,13 +130,14 @@ def add(context: Context, **options: str | None) -> None:
 @click.option("--status", type=click.Choice(["active", "on_hold", "closed"]))
 @field_options
 @pass_context
-def edit(context: Context, customer_id: str, **options: str | None) -> None:
+def edit(context: Context, customer_id: str, **given: str | None) -> None:
     """Queue one command per changed field, from the local copy's version."""
-    customer_id = _uuid(customer_id)
-    changes = _values(context, customer_id, options)
+    customer_id = options.as_id(customer_id)
+    changes = options.field_values(context.store, customer_id, given)
     if not changes:
         raise click.UsageError("nothing to change: give at least one field option")
-    envelopes = local.edits(context.store, customer_id, changes)
+    with options.flags_named():
+        envelopes = local.edits(context.store, customer_id, changes)
     context.store.queue(envelopes)
     click.echo(f"queued {len(envelopes)} change(s) on {customer_id}")
 
@@ -154,11 +158,13 @@ def sync_command(context: Context, batch_size: int) -> None:
     """Push the outbox, keep every verdict, then pull."""
     api, client_id = context.api()
     total = len(context.store.pending())
-    with click.progressbar(length=total, label="syncing", file=sys.stderr,
-                           hidden=total <= batch_size) as bar:
+    hidden = total <= batch_size
+    with options.outbox_kept(), click.progressbar(
+            length=total, label="syncing", file=sys.stderr, hidden=hidden) as bar:
         received, position = sync.push(context.store, api, client_id,
                                        progress=bar.update, batch_size=batch_size)
-    pulled = sync.pull(context.store, api, until=position)
+    with options.outbox_kept():
+        pulled = sync.pull(context.store, api, until=position)
     views.show_sync(received, pulled)
 
 
@@ -176,7 +182,7 @@ def log(context: Context, as_json: bool, limit: int) -> None:
 @pass_context
 def conflicts(context: Context, as_json: bool) -> None:
     """Open conflicts in the local copy, with every competing value."""
-    found = [c for v in context.store.views() for c in v["conflicts"]]
+    found = [c for v in local.all_overlaid(context.store) for c in v["conflicts"]]
     views.show_conflicts(found, as_json)
 
 
@@ -191,53 +197,29 @@ def resolve(context: Context, conflict_id: str, keep_current: bool, take: str | 
     """Queue the resolution of a conflict."""
     if sum((keep_current, take is not None, value is not None)) != 1:
         raise click.UsageError("give exactly one of --keep-current, --take, --value")
-    conflict_id = _uuid(conflict_id)
-    found = [(v, c) for v in context.store.views() for c in v["conflicts"]
-             if c["conflict_id"] == conflict_id]
-    if not found:
-        raise click.UsageError(f"no open conflict {conflict_id} in the local copy (pull?)")
-    [(view, conflict)] = found
-    payload = {"conflict_id": conflict_id, "choice": "current"}
-    if take is not None:
-        payload = {**payload, "choice": "candidate", "candidate_command_id": _uuid(take)}
-    elif value is not None:
-        parsed = _address_json(value) if conflict["field"] == "address" else value
-        payload = {**payload, "choice": "value", "value": check_value(conflict["field"], parsed)}
+    conflict_id = options.as_id(conflict_id)
+    try:
+        view, conflict = resolutions.open_conflict(context.store, conflict_id)
+    except resolutions.UnknownConflict:
+        raise click.UsageError(f"no open conflict {conflict_id} in the local copy (pull?)"
+                               ) from None
+    if value is not None and conflict["field"] == "address":
+        value = options.address_json(value)
+    try:
+        payload = resolutions.payload(
+            conflict, None if take is None else options.as_id(take, "--take"), value,
+            set_value=value is not None)
+    except (resolutions.NotACandidate, InvalidValueError) as error:
+        raise click.BadParameter(str(error), param_hint="--take" if take else "--value"
+                                 ) from None
+    earlier = resolutions.queued(context.store, conflict_id)
     context.store.queue([local.envelope(RESOLVE, view["customer_id"], payload,
                                         view["version"])])
+    if earlier:
+        click.echo(f"Warning: a resolution of {conflict_id} is already queued (command "
+                   f"{earlier[0]['command_id']}); the server will apply the first and "
+                   f"reject this one as conflict_already_resolved", err=True)
     click.echo(f"queued the resolution of {conflict_id}; run customers sync")
-
-
-def _uuid(text: str) -> str:
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not an id") from None
-
-
-def _address_json(text: str) -> dict:
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise click.BadParameter("an address is JSON: {\"street\": ..., \"city\": ..., "
-                                 "\"postal_code\": ..., \"country\": ...}") from None
-
-
-def _values(context: Context, customer_id: str | None, options: dict) -> dict:
-    """Field values from the options: "" clears a field, address parts fill in
-    from the current address."""
-    parts = {k: options.pop(k) for k in ("street", "city", "postal_code", "country")}
-    values = {k: (None if v == "" and k in NULLABLE else v)
-              for k, v in options.items() if v is not None}
-    if any(v is not None for v in parts.values()):
-        current = local.overlaid(context.store, customer_id).get("address") \
-            if customer_id else None
-        address = {**(current or {}), **{k: v for k, v in parts.items() if v is not None}}
-        missing = [k for k in parts if not address.get(k)]
-        if missing:
-            raise click.UsageError(f"an address needs {', '.join(missing)} too")
-        values["address"] = address
-    return values
 
 
 def main() -> None:
@@ -260,7 +242,7 @@ def main() -> None:
         click.echo(f"Error: the server refused the request: {error}", err=True)
         sys.exit(1)
     except Unreachable as error:
-        click.echo(f"Error: {error}; queued commands stay in the outbox", err=True)
+        click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     except AuthenticationRefused as error:
         click.echo(f"Error: authentication refused ({error}); run customers login again",

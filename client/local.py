@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from client.resolutions import chosen_value
 from client.store import Store
 from customer_domain.fields import check_value
 from customer_domain.vocabulary import (
@@ -13,6 +14,7 @@ from customer_domain.vocabulary import (
     FIELD_OF_COMMAND,
     FIELDS,
     REGISTER,
+    RESOLVE,
 )
 
 
@@ -22,7 +24,8 @@ class UnknownCustomer(LookupError):
 
 def overlaid(store: Store, customer_id: str) -> dict[str, Any]:
     """The customer as the employee sees it: its pulled view, then every queued
-    command on it applied in order; ``pending`` names the fields they change."""
+    command on it applied in order; ``pending`` names the fields they change,
+    and a conflict with a queued resolution carries it as ``queued_resolution``."""
     return _overlay(customer_id, store.view(customer_id), store.pending(customer_id))
 
 
@@ -52,10 +55,25 @@ def _overlay(customer_id: str, view: dict[str, Any] | None,
             field = FIELD_OF_COMMAND[envelope["type"]]
             customer[field] = payload[field]
             pending.append(field)
+        elif envelope["type"] == RESOLVE and customer is not None:
+            customer["conflicts"] = [_resolving(customer, conflict, payload, pending)
+                                     for conflict in customer["conflicts"]]
     if customer is None:
         raise UnknownCustomer(customer_id)
     customer["pending"] = sorted(set(pending), key=FIELDS.index)
     return customer
+
+
+def _resolving(customer: dict[str, Any], conflict: dict[str, Any],
+               resolution: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+    """The conflict, with the resolution laid over it if it is this one's (the
+    first one queued: the server rejects the later ones)."""
+    if conflict["conflict_id"] != resolution["conflict_id"] or (
+            "queued_resolution" in conflict):
+        return conflict
+    customer[conflict["field"]] = chosen_value(conflict, resolution)
+    pending.append(conflict["field"])
+    return {**conflict, "queued_resolution": resolution}
 
 
 def base_version(store: Store, customer_id: str) -> int:

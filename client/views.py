@@ -75,6 +75,17 @@ def show_conflicts(conflicts: list[dict], as_json: bool) -> None:
         rows += [("candidate", _value(k["value"]), k["author"], f"--take {k['command_id']}")
                  for k in c["candidates"]]
         click.echo(tabulate(rows, ("", "value", "by", "resolve with")))
+        if "queued_resolution" in c:
+            queued = _choice(c["queued_resolution"])
+            click.echo(f"resolution queued, not yet synced: {queued}")
+
+
+def _choice(resolution: dict) -> str:
+    if resolution["choice"] == "candidate":
+        return f"take {resolution['candidate_command_id']}"
+    if resolution["choice"] == "value":
+        return f"set {_value(resolution['value'])!r}"
+    return "keep the current value"
 
 
 def show_log(verdicts: list[dict], as_json: bool) -> None:

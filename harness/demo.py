@@ -10,6 +10,7 @@ is what the story says.
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -41,7 +42,7 @@ class Laptop:
         self.name, self.data_dir = name, folder / name
 
     def run(self, *args: str, show: bool = True) -> str:
-        print(f"   {self.name}$ customers {' '.join(args)}", flush=True)
+        print(f"   {self.name}$ {shlex.join(['customers', *map(str, args)])}", flush=True)
         done = subprocess.run([BIN / "customers", "--data-dir", self.data_dir, *args],
                               capture_output=True, text=True, timeout=120)
         if done.returncode != 0:
@@ -60,6 +61,8 @@ def play(folder: Path) -> None:
     office, alice, bob = (Laptop(n, folder) for n in ("office", "alice", "bob"))
     try:
         say("The office registers customer #123 and edits it until version 20")
+        print("   (each laptop logs in with its employee's token: office-token is"
+              " carol's, at the office; alice-token Alice's, bob-token Bob's)")
         for laptop in (office, alice, bob):
             laptop.run("login", "--server", url, "--token", f"{laptop.name}-token")
         customer = office.run("add", "--name", "Acme", "--supplier", "Initial Supplies",

@@ -10,7 +10,7 @@ from flask import Flask
 
 from system import settings
 from system.runtime import Deployment
-from web import auth, conflicts, customers, health, sync
+from web import auth, conflicts, customers, health, me, sync
 from web.openapi import build_spec
 from web.problems import register_error_handlers
 
@@ -37,6 +37,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["openapi"] = build_spec()
     register_error_handlers(app)
     app.before_request(auth.authenticate)
-    for module in (health, sync, customers, conflicts):
+    for module in (health, me, sync, customers, conflicts):
         app.register_blueprint(module.blueprint)
     return app

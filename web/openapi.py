@@ -1,4 +1,4 @@
-"""The OpenAPI 3 document, made from the schemas that validate the requests."""
+"""The OpenAPI 3.1 document, made from the schemas that validate the requests."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema
 
-from application.envelopes import CommandSchema
+from application.envelopes import AddressSchema
 from web import schemas
+from web.openapi_commands import register_commands
 
 
 def _json(schema: str) -> dict[str, Any]:
@@ -29,10 +31,12 @@ ERRORS = {
 }
 
 
-def _operation(summary: str, ok: dict[str, Any], *, body: str | None = None,
-               query: str | None = None, errors: tuple[str, ...] = ("401", "422", "503"),
+def _operation(operation_id: str, summary: str, ok: dict[str, Any], *,
+               body: str | None = None, query: type[Schema] | None = None,
+               errors: tuple[str, ...] = ("401", "422", "503"),
                extra: dict[str, Any] | None = None, public: bool = False) -> dict[str, Any]:
-    operation: dict[str, Any] = {"summary": summary, "responses": {
+    operation: dict[str, Any] = {"operationId": operation_id, "summary": summary,
+                                 "responses": {
         **ok, **{code: ERRORS[code] for code in errors}, **(extra or {})}}
     if body:
         operation["requestBody"] = {"required": True, "content": _json(body)}
@@ -55,34 +59,40 @@ def _path_id(name: str) -> dict[str, Any]:
 
 
 def build_spec() -> dict[str, Any]:
-    spec = APISpec(title="Customers, offline", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()])
+    plugin = MarshmallowPlugin()
+    spec = APISpec(title="Customers, offline", version="1.0.0", openapi_version="3.1.0",
+                   plugins=[plugin])
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.options["security"] = [{"bearer": []}]
-    for name in ("Command", "Result", "PositionedResult", "Conflict", "CustomerView",
-                 "SyncRequest", "SyncResponse", "RegisterRequest",
-                 "CustomerCommandRequest", "ResolveRequest", "CustomerPage",
-                 "ConflictList", "History", "Health", "Problem"):  # parts first
-        schema = CommandSchema if name == "Command" else getattr(schemas, name)
-        spec.components.schema(name, schema=schema)
+    spec.components.schema("Address", schema=AddressSchema)
+    register_commands(spec, plugin)
+    for name in ("Result", "PositionedResult", "Conflict", "CustomerView",
+                 "SyncRequest", "SyncResponse", "RegisterRequest", "ResolveRequest",
+                 "CustomerPage", "ConflictList", "History", "Health", "Me",
+                 "OpenApiDocument", "Problem"):  # parts first
+        spec.components.schema(name, schema=getattr(schemas, name))
     not_found = {"404": _problem("no such customer or conflict")}
     spec.path("/health", operations={"get": _operation(
-        "liveness and positions", _ok("Health"), errors=(), public=True)})
+        "health", "liveness and positions", _ok("Health"), errors=(), public=True)})
     spec.path("/openapi.json", operations={"get": _operation(
-        "this document", {"200": {"description": "OpenAPI 3"}}, errors=(), public=True)})
+        "openapi", "this document", _ok("OpenApiDocument", description="OpenAPI 3.1"),
+        errors=(), public=True)})
+    spec.path("/me", operations={"get": _operation(
+        "me", "the employee the token belongs to", _ok("Me"), errors=("401",))})
     spec.path("/sync", operations={"post": _operation(
-        "submit an offline outbox: one verdict per command", _ok("SyncResponse"),
+        "sync", "submit an offline outbox: one verdict per command", _ok("SyncResponse"),
         body="SyncRequest")})
     spec.path("/customers", operations={
-        "post": _operation("register a customer", {
+        "post": _operation("register_customer", "register a customer", {
             **_ok("PositionedResult", "201", "registered (Location names it)"),
             **_ok("PositionedResult", "200", "a re-sent registration")},
             body="RegisterRequest", extra={"409": _problem("the customer exists")}),
-        "get": _operation("customer views changed after a position",
+        "get": _operation("list_customers", "customer views changed after a position",
                           _ok("CustomerPage"), query=schemas.CustomersQuery)})
     spec.path("/customers/{customer_id}", parameters=[_path_id("customer_id")],
               operations={"get": _operation(
-                  "one customer view (ETag: its version)", _ok("CustomerView"),
+                  "get_customer", "one customer view (ETag: its version)",
+                  _ok("CustomerView"),
                   query=schemas.CustomerQuery, extra=not_found)})
     spec.path("/customers/{customer_id}/commands", parameters=[
         _path_id("customer_id"),
@@ -90,19 +100,24 @@ def build_spec() -> dict[str, Any]:
          "schema": {"type": "string", "example": '"20"'},
          "description": "strict expected version: 412 unless current"}],
         operations={"post": _operation(
-            "one command on one customer", _ok("PositionedResult"),
+            "send_command", "one command on one customer (base_version: If-Match, or "
+                            "the body's, which is then required)",
+            _ok("PositionedResult"),
             body="CustomerCommandRequest", extra={
                 **not_found, "412": {"description": "If-Match is not the current version",
                                      "content": {"application/problem+json": {
                                          "schema": "Problem"}}}})})
     spec.path("/customers/{customer_id}/history", parameters=[_path_id("customer_id")],
               operations={"get": _operation(
-                  "every recorded command, from the event store", _ok("History"),
+                  "get_history", "every recorded command, from the event store",
+                  _ok("History"),
                   errors=("401", "503"), extra=not_found)})
     spec.path("/conflicts", operations={"get": _operation(
-        "the conflict inbox", _ok("ConflictList"), query=schemas.ConflictsQuery)})
+        "list_conflicts", "the conflict inbox", _ok("ConflictList"),
+        query=schemas.ConflictsQuery)})
     spec.path("/conflicts/{conflict_id}/resolve", parameters=[_path_id("conflict_id")],
               operations={"post": _operation(
-                  "resolve a conflict", _ok("PositionedResult"), body="ResolveRequest",
+                  "resolve_conflict", "resolve a conflict", _ok("PositionedResult"),
+                  body="ResolveRequest",
                   extra=not_found)})
     return spec.to_dict()

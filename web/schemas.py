@@ -14,9 +14,11 @@ from application.envelopes import (
     CommandSchema,
     ResolutionSchema,
     StrictSchema,
+    in_utc,
 )
 from customer_domain.commands import Command
 from customer_domain.vocabulary import (
+    CHOICES,
     CONFLICT_OPEN,
     CONFLICT_STATUSES,
     STATUSES,
@@ -41,6 +43,7 @@ class CustomerCommandRequest(CommandSchema):
     """One command for the customer on the path (its customer_id may be left out)."""
 
     client_id = client_id_field()
+    customer_id = fields.UUID(metadata={"description": "the path's customer if left out"})
 
     @post_load
     def make_command(self, data: dict, **_: object) -> tuple[str, Command]:
@@ -52,7 +55,7 @@ class RegisterRequest(StrictSchema):
     client_id = client_id_field()
     command_id = fields.UUID()
     customer_id = fields.UUID()
-    issued_at = fields.AwareDateTime()
+    issued_at = fields.AwareDateTime(validate=in_utc)
     name = fields.String(required=True)
     email = fields.String(allow_none=True)
     phone = fields.String(allow_none=True)
@@ -65,7 +68,7 @@ class ResolveRequest(ResolutionSchema):
     client_id = client_id_field()
     command_id = fields.UUID(required=True)
     base_version = fields.Integer(strict=True, validate=validate.Range(min=0))
-    issued_at = fields.AwareDateTime()
+    issued_at = fields.AwareDateTime(validate=in_utc)
 
 
 POSITION = validate.Range(min=0, max=2**63 - 1)  # what the stores' integers hold
@@ -122,10 +125,19 @@ class ValueWithProvenance(Schema):
     version = fields.Integer()
     author = fields.String(required=True)
     client_id = fields.String(required=True)
-    command_id = fields.String()
-    issued_at = fields.String(required=True)
-    changed_at = fields.String()
-    effective_at = fields.String()
+    command_id = fields.UUID()
+    issued_at = fields.DateTime(required=True)
+    changed_at = fields.DateTime()
+    effective_at = fields.DateTime()
+
+
+class Resolution(Schema):
+    choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
+    value = fields.Raw(allow_none=True, required=True)
+    chosen = fields.Nested(ValueWithProvenance, required=True)
+    resolved_by = fields.String(required=True)
+    resolved_at = fields.DateTime(required=True)
+    version = fields.Integer(required=True)
 
 
 class Conflict(Schema):
@@ -136,14 +148,14 @@ class Conflict(Schema):
     base_value = fields.Raw(allow_none=True, required=True)
     current = fields.Nested(ValueWithProvenance, required=True)
     candidates = fields.List(fields.Nested(ValueWithProvenance), required=True)
-    opened_at = fields.String(required=True)
-    resolution = fields.Dict(allow_none=True, required=True)
+    opened_at = fields.DateTime(required=True)
+    resolution = fields.Nested(Resolution, allow_none=True, required=True)
 
 
 class FieldProvenance(Schema):
     version = fields.Integer(required=True)
     changed_by = fields.String(required=True)
-    changed_at = fields.String(required=True)
+    changed_at = fields.DateTime(required=True)
 
 
 class CustomerView(Schema):
@@ -180,13 +192,13 @@ class HistoryEvent(Schema):
 
     version = fields.Integer(required=True)
     type = fields.String(required=True)
-    recorded_at = fields.String(required=True)
+    recorded_at = fields.DateTime(required=True)
     command_id = fields.UUID(required=True)
     client_id = fields.String(required=True)
     author = fields.String(required=True)
-    issued_at = fields.String(required=True)
-    effective_at = fields.String(required=True)
-    received_at = fields.String(required=True)
+    issued_at = fields.DateTime(required=True)
+    effective_at = fields.DateTime(required=True)
+    received_at = fields.DateTime(required=True)
     base_version = fields.Integer(allow_none=True, required=True)
     status = fields.String(required=True, validate=validate.OneOf(VERDICTS))
     reason = fields.String(allow_none=True, required=True)
@@ -214,5 +226,22 @@ class Problem(Schema):
     status = fields.Integer(required=True)
     detail = fields.String(required=True)
     errors = fields.Dict()
-    result = fields.Nested(Result)
+    result = fields.Nested(PositionedResult)
     current_version = fields.Integer()
+
+
+class Me(Schema):
+    employee = fields.String(required=True, metadata={
+        "description": "the employee the bearer token belongs to"})
+
+
+class OpenApiDocument(Schema):
+    """An OpenAPI 3.1 document (this one)."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    openapi = fields.String(required=True)
+    info = fields.Dict(required=True)
+    paths = fields.Dict(required=True)
+    components = fields.Dict()

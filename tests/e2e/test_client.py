@@ -191,6 +191,7 @@ def test_an_unreachable_server_is_exit_2_and_a_refused_token_exit_3(tmp_path, st
 
 
 def test_the_demo_tells_the_story_and_checks_it():
+    import shlex
     import subprocess
     import sys
 
@@ -198,6 +199,11 @@ def test_the_demo_tells_the_story_and_checks_it():
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The story went as told." in done.stdout
+    assert "office-token is carol's" in done.stdout
+    assert " as carol, on device" in done.stdout
+    echoed = [shlex.split(line.split("$ ", 1)[1]) for line in done.stdout.splitlines()
+              if line.startswith("   bob$ customers edit")]
+    assert ["--name", "Joan d'Arc"] == echoed[0][3:5]  # pasted, the shell gives these
 
 
 def test_an_unusable_data_folder_is_a_clear_message(tmp_path):

@@ -17,17 +17,22 @@ def walk_through() -> str:
     return re.search(r"```sh\n(.*?)```", section, re.S).group(1)
 
 
-def test_the_walk_through_runs_as_written(tmp_path):
+def run_walk_through(url: str) -> list[dict]:
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", walk_through()],
+                          env={"API": url, "PATH": "/usr/bin:/bin"},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def test_the_walk_through_runs_as_written_and_again(tmp_path):
     server = server_process(tmp_path / "var").start()
     try:
-        done = subprocess.run(["bash", "-euo", "pipefail", "-c", walk_through()],
-                              env={"API": server.url, "PATH": "/usr/bin:/bin"},
-                              capture_output=True, text=True, timeout=60)
+        first = run_walk_through(server.url)
+        second = run_walk_through(server.url)
     finally:
         server.stop()
-    assert done.returncode == 0, done.stderr
-    answers = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    registered, alice, bob, conflicts, resolved, customer, history = answers
+    registered, alice, bob, conflicts, resolved, customer, history = first
     assert registered["status"] == "applied"
     assert [r["status"] for r in alice["results"]] == ["applied"]
     assert [r["status"] for r in bob["results"]] == ["merged", "conflict"]
@@ -36,3 +41,12 @@ def test_the_walk_through_runs_as_written(tmp_path):
     assert (customer["name"], customer["address"]["city"]) == ("Joan d'Arc", "Paris")
     assert [e["type"] for e in history["events"]] == [
         "Registered", "NameChanged", "AddressChanged", "ConflictOpened", "ConflictResolved"]
+    writes = [registered, *alice["results"], *bob["results"], resolved]
+    again = [second[0], *second[1]["results"], *second[2]["results"], second[4]]
+    assert [w["duplicate"] for w in writes] == [False] * 5
+    assert [w["duplicate"] for w in again] == [True] * 5
+    def verdict(write: dict) -> dict:  # a re-sent write's position: where to read now
+        return {k: v for k, v in write.items() if k not in ("duplicate", "position")}
+
+    assert [verdict(w) for w in writes] == [verdict(w) for w in again]
+    assert second[5:] == first[5:]  # the same customer, nothing recorded twice

@@ -81,3 +81,19 @@ def test_positions_beyond_what_a_store_holds_are_422(api, query):
     response = api.get(f"{path}?{query}")
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize("issued_at", ["0001-01-01T00:00:00+00:01",
+                                       "9999-12-31T23:59:59-00:01"])
+def test_a_time_utc_cannot_hold_is_422(api, issued_at):
+    customer_id = api.register()
+    edit = command("ChangeName", customer_id, {"name": "Beta"}, 0, issued_at=issued_at)
+    for path, body in [
+        ("/sync", {"client_id": "laptop-a", "commands": [edit]}),
+        (f"/customers/{customer_id}/commands", {"client_id": "laptop-a", **edit}),
+        ("/customers", {"client_id": "laptop-a", "name": "Acme", "issued_at": issued_at}),
+    ]:
+        for _ in range(2):  # the second time, as a re-send of the same command
+            response = api.post(path, body)
+            assert response.status_code == 422, (path, response.json)
+            assert "issued_at" in str(response.json["errors"]), response.json
