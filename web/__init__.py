@@ -10,6 +10,7 @@ from flask import Flask
 
 from system.runtime import Deployment
 from web import auth, conflicts, customers, health, sync
+from web.webapp import WebAppShell
 from web.openapi import build_spec
 from web.problems import register_error_handlers
 
@@ -40,4 +41,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(auth.authenticate)
     for module in (health, sync, customers, conflicts):
         app.register_blueprint(module.blueprint)
+    app.wsgi_app = WebAppShell(app.wsgi_app)  # the employees' web app at /
     return app
