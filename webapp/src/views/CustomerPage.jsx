@@ -16,10 +16,9 @@ function provenanceOf(customer, history) {
   };
 }
 
-function EditForm({ controller, customer, view, history }) {
+function EditForm({ controller, customer, view, history, setSaved }) {
   const [form, setForm] = useState(formOf(customer));
   const [errors, setErrors] = useState({});
-  const [saved, setSaved] = useState(null);
   const onInput = (key, value) => {
     setForm({ ...form, [key]: value });
     setSaved(null);
@@ -39,7 +38,6 @@ function EditForm({ controller, customer, view, history }) {
       <CustomerForm form={form} errors={errors} onInput={onInput} pending={customer.pending}
         provenance={provenanceOf(customer, history)} />
       <button type="submit">Save changes</button>
-      {saved && <p class="saved">{saved}</p>}
     </form>
   );
 }
@@ -48,6 +46,8 @@ export function CustomerPage({ controller, state, customerId }) {
   const customer = state.customers.find((c) => c.customer_id === customerId);
   const view = state.views.get(customerId);
   const [history, setHistory] = useState(null);
+  const [saved, setSaved] = useState(null);
+  useEffect(() => setSaved(null), [customerId]);
   useEffect(() => {
     controller.history(customerId).then(setHistory);
   }, [customerId, view?.version]);
@@ -62,10 +62,12 @@ export function CustomerPage({ controller, state, customerId }) {
       </p>
       {customer.conflicts?.map((c) => (
         <p class="mark conflict" key={c.conflict_id}>
-          Open conflict on {FIELD_LABELS[c.field]}: <a href="#/conflicts">resolve it in Conflicts</a>
+          Open conflict on {FIELD_LABELS[c.field]}: <a href="#/conflicts">resolve it in the inbox</a>
         </p>
       ))}
-      <EditForm key={formKey} controller={controller} customer={customer} view={view} history={history} />
+      <EditForm key={formKey} controller={controller} customer={customer} view={view} history={history}
+        setSaved={setSaved} />
+      {saved && <p class="saved" aria-live="polite">{saved}</p>}
     </article>
   );
 }

@@ -35,7 +35,7 @@ export function Verdicts({ controller, state }) {
                 {other && <>{'; the other value '}<q>{showValue(other.value)}</q>{` by ${other.by}`}</>}
                 {verdict.detail && <>{` (${verdict.detail})`}</>}
               </p>
-              {verdict.status === 'conflict' && <a href="#/conflicts">Resolve in Conflicts</a>}
+              {verdict.status === 'conflict' && <a href="#/conflicts">Resolve it</a>}
               <button type="button" class="secondary" onClick={() => controller.dismiss(verdict.command_id)}>
                 Dismiss
               </button>
