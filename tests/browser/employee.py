@@ -57,6 +57,7 @@ class Employee:
     def edit(self, page: Page | None = None, **values: str) -> None:
         """Fills fields by their labels (``postal_code`` is "Postal code") and saves."""
         page = page or self.page
+        page.bring_to_front()         # a hidden tab's timers are throttled
         pending = self.pending(page)
         for field, value in values.items():
             label = field.replace("_", " ").capitalize()
@@ -72,6 +73,18 @@ class Employee:
 
     def field(self, label: str):
         return self.page.get_by_role("textbox", name=label, exact=True)
+
+    def set_setting(self, key: str, value) -> None:
+        """One of the app's settings in IndexedDB (as a person could in the devtools)."""
+        self.page.evaluate("""([key, value]) => new Promise((resolve, reject) => {
+            const open = indexedDB.open('customers');
+            open.onsuccess = () => {
+                const tx = open.result.transaction('settings', 'readwrite');
+                tx.objectStore('settings').put(value, key);
+                tx.oncomplete = () => resolve();
+                tx.onerror = () => reject(tx.error);
+            };
+        })""", [key, value])
 
     def stored(self, store: str, page: Page | None = None) -> list[dict]:
         """Everything in one of the app's IndexedDB stores."""

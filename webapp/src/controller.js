@@ -5,9 +5,12 @@ import { clientId, forgetToken, signIn, signOut, storedToken } from './session.j
 import { countPending, enqueue, pending } from './outbox.js';
 import { loadHistory, loadViews, refreshHistory } from './localCopy.js';
 import { overlayAll } from './overlay.js';
-import { dismissVerdict, openVerdicts, syncOnce, withSyncLock } from './sync.js';
+import { BATCH_SIZE, dismissVerdict, openVerdicts, syncOnce, withSyncLock } from './sync.js';
+import { getSetting } from './db.js';
 
 export const SYNC_EVERY_MILLIS = 30000;
+// Commands per POST /sync, BATCH_SIZE unless this setting says otherwise.
+export const BATCH_SIZE_KEY = 'batch_size';
 const CHANNEL = 'customers';
 
 export function createController(db, { online = () => navigator.onLine } = {}) {
@@ -70,7 +73,8 @@ export function createController(db, { online = () => navigator.onLine } = {}) {
     try {
       await withSyncLock(async () => {
         const started = performance.now();
-        await syncOnce(db, api, state.clientId);
+        const batchSize = (await getSetting(db, BATCH_SIZE_KEY)) ?? BATCH_SIZE;
+        await syncOnce(db, api, state.clientId, { batchSize });
         performance.measure('customers:sync', { start: started });
       });
       state.lastSync = new Date();

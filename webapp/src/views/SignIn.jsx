@@ -19,7 +19,9 @@ export function SignIn({ controller, state }) {
         <button type="submit" disabled={busy}>Sign in</button>
       </form>
       {state.signInMessage && <p class="error" role="alert">{state.signInMessage}</p>}
-      {state.pendingCount > 0 && <p>{state.pendingCount} queued edits are kept on this browser.</p>}
+      {state.pendingCount > 0 && (
+        <p>{state.pendingCount === 1 ? '1 queued edit is' : `${state.pendingCount} queued edits are`} kept on this browser.</p>
+      )}
     </main>
   );
 }
