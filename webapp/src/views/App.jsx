@@ -32,7 +32,11 @@ function page(hash, props) {
 export function App({ controller }) {
   const [state, setState] = useState(controller.state);
   const hash = useHash();
-  useEffect(() => controller.subscribe(setState), [controller]);
+  useEffect(() => {
+    const unsubscribe = controller.subscribe(setState);
+    setState(controller.state); // what changed before this effect ran
+    return unsubscribe;
+  }, [controller]);
   if (!state.ready) return <p>Opening the local copy…</p>;
   if (!state.token) return <SignIn controller={controller} state={state} />;
   return (
