@@ -58,7 +58,7 @@ test: $(INSTALLED) $(WEBAPP_BUILT) chromium webapp-test
 	$(PY) -m pytest
 
 screenshots: $(INSTALLED) $(WEBAPP_BUILT) chromium
-	$(PY) -m pytest tests/browser/test_seed_story.py -q
+	WEBAPP_SCREENSHOTS_DIR=docs $(PY) -m pytest tests/browser/test_seed_story.py -q
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis webapp/node_modules web/static/app

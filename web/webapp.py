@@ -22,20 +22,24 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
         "connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"),
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
 # Top-level files of the build (the service worker and what it imports).
 TOP_LEVEL_FILE = re.compile(
-    r"/([A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:js|css|html|svg|webmanifest))")
+    r"/([A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:js|css|html|svg|webmanifest))"
+)
 ASSET = re.compile(r"/assets/([A-Za-z0-9_.-]+)")
 ONE_YEAR = 365 * 24 * 3600
 NOT_BUILT = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Customers: web app not built</title></head>
+<html lang="en"><head><meta charset="utf-8">
+<title>Customers: web app not built</title></head>
 <body><h1>The web app is not built</h1>
-<p>The API is running. To build the employees' web app, run <code>make webapp</code>
-(or <code>npm ci &amp;&amp; npm run build</code> in <code>webapp/</code>), then reload.</p>
+<p>The API is running. To build the employees' web app, run
+<code>make webapp</code> (or <code>npm ci &amp;&amp; npm run build</code> in
+<code>webapp/</code>), then reload.</p>
 </body></html>
 """
 
@@ -49,8 +53,9 @@ class WebAppShell:
         self.api = api
         self.build_dir = build_dir
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         request = Request(environ)
         response = self.answer(request) if request.method in ("GET", "HEAD") else None
         if response is None:
@@ -63,12 +68,18 @@ class WebAppShell:
         if path in ("/", "/index.html"):
             index = self.build_dir / "index.html"
             if not index.is_file():
-                return Response(NOT_BUILT, status=503, mimetype="text/html",
-                                headers={"Retry-After": "60", "Cache-Control": "no-store"})
+                return Response(
+                    NOT_BUILT,
+                    status=503,
+                    mimetype="text/html",
+                    headers={"Retry-After": "60", "Cache-Control": "no-store"},
+                )
             return self._file(request, index, cache="no-cache")
         if match := ASSET.fullmatch(path):
             found = self._existing(self.build_dir / "assets", match.group(1))
-            return found and self._file(request, found, f"public, max-age={ONE_YEAR}, immutable")
+            return found and self._file(
+                request, found, f"public, max-age={ONE_YEAR}, immutable"
+            )
         if match := TOP_LEVEL_FILE.fullmatch(path):
             found = self._existing(self.build_dir, match.group(1))
             response = found and self._file(request, found, cache="no-cache")

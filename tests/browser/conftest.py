@@ -13,18 +13,31 @@ from web.webapp import BUILD_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")
 TOKENS = "alice-token=alice,bob-token=bob,carol-token=carol"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def pytest_collection_modifyitems(config, items):
     """Without Chromium or the built app the browser tests are skipped, unless
     REQUIRE_BROWSER is set (as in CI): then they fail."""
-    missing = [why for why, absent in (
-        (f"{CHROMIUM} is missing (apt-get install chromium)", not CHROMIUM.exists()),
-        ("the web app is not built (make webapp)", not (BUILD_DIR / "index.html").exists()),
-    ) if absent]
+    missing = [
+        why
+        for why, absent in (
+            (f"{CHROMIUM} is missing (apt-get install chromium)", not CHROMIUM.exists()),
+            (
+                "the web app is not built (make webapp)",
+                not (BUILD_DIR / "index.html").exists(),
+            ),
+        )
+        if absent
+    ]
     if not missing or os.environ.get("REQUIRE_BROWSER"):
         return
     here = Path(__file__).parent
@@ -35,8 +48,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
-            "args": CHROMIUM_ARGS}
+    return {
+        **browser_type_launch_args,
+        "executable_path": str(CHROMIUM),
+        "args": CHROMIUM_ARGS,
+    }
 
 
 @pytest.fixture

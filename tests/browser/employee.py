@@ -57,7 +57,7 @@ class Employee:
     def edit(self, page: Page | None = None, **values: str) -> None:
         """Fills fields by their labels (``postal_code`` is "Postal code") and saves."""
         page = page or self.page
-        page.bring_to_front()         # a hidden tab's timers are throttled
+        page.bring_to_front()  # a hidden tab's timers are throttled
         pending = self.pending(page)
         for field, value in values.items():
             label = field.replace("_", " ").capitalize()
@@ -65,10 +65,14 @@ class Employee:
         page.get_by_role("button", name="Save changes").click()
         expect(page.get_by_text(re.compile(r"changes? queued"))).to_be_visible()
         commands = {"address" if f in ADDRESS_PARTS else f for f in values}
-        expect(page.get_by_role("status")).to_contain_text(f"{pending + len(commands)} pending")
+        expect(page.get_by_role("status")).to_contain_text(
+            f"{pending + len(commands)} pending"
+        )
 
     def pending(self, page: Page | None = None) -> int:
-        found = re.search(r"(\d+) pending", (page or self.page).get_by_role("status").inner_text())
+        found = re.search(
+            r"(\d+) pending", (page or self.page).get_by_role("status").inner_text()
+        )
         return int(found.group(1)) if found else 0
 
     def field(self, label: str):
@@ -76,7 +80,8 @@ class Employee:
 
     def set_setting(self, key: str, value) -> None:
         """One of the app's settings in IndexedDB (as a person could in the devtools)."""
-        self.page.evaluate("""([key, value]) => new Promise((resolve, reject) => {
+        self.page.evaluate(
+            """([key, value]) => new Promise((resolve, reject) => {
             const open = indexedDB.open('customers');
             open.onsuccess = () => {
                 const tx = open.result.transaction('settings', 'readwrite');
@@ -84,11 +89,14 @@ class Employee:
                 tx.oncomplete = () => resolve();
                 tx.onerror = () => reject(tx.error);
             };
-        })""", [key, value])
+        })""",
+            [key, value],
+        )
 
     def stored(self, store: str, page: Page | None = None) -> list[dict]:
         """Everything in one of the app's IndexedDB stores."""
-        return (page or self.page).evaluate("""(store) => new Promise((resolve, reject) => {
+        return (page or self.page).evaluate(
+            """(store) => new Promise((resolve, reject) => {
             const open = indexedDB.open('customers');
             open.onerror = () => reject(open.error);
             open.onsuccess = () => {
@@ -96,31 +104,46 @@ class Employee:
                 all.onsuccess = () => resolve(all.result);
                 all.onerror = () => reject(all.error);
             };
-        })""", store)
+        })""",
+            store,
+        )
 
 
 def command(kind: str, customer_id: str, payload: dict, base: int | None) -> dict:
-    return {"command_id": str(uuid.uuid4()), "type": kind, "customer_id": customer_id,
-            "base_version": base, "issued_at": datetime.now(timezone.utc).isoformat(),
-            "payload": payload}
+    return {
+        "command_id": str(uuid.uuid4()),
+        "type": kind,
+        "customer_id": customer_id,
+        "base_version": base,
+        "issued_at": datetime.now(timezone.utc).isoformat(),
+        "payload": payload,
+    }
 
 
 def register(server, name: str, token: str = "carol-token", **values) -> str:
     """A customer registered at the office, straight through the API."""
-    answer = server.session(token).post(f"{server.url}/customers", timeout=30, json={
-        "client_id": "office", "name": name, **values})
+    answer = server.session(token).post(
+        f"{server.url}/customers",
+        timeout=30,
+        json={"client_id": "office", "name": name, **values},
+    )
     assert answer.status_code == 201, answer.text
     server.wait_projected()
     return answer.json()["customer_id"]
 
 
 def history(server, customer_id: str) -> list[dict]:
-    answer = server.session().get(f"{server.url}/customers/{customer_id}/history", timeout=30)
+    answer = server.session().get(
+        f"{server.url}/customers/{customer_id}/history", timeout=30
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()["events"]
 
 
 def sent_commands(requests: list) -> list[list[str]]:
     """The command ids of each POST /sync a page sent."""
-    return [[c["command_id"] for c in json.loads(r.post_data)["commands"]]
-            for r in requests if r.method == "POST" and r.url.endswith("/sync")]
+    return [
+        [c["command_id"] for c in json.loads(r.post_data)["commands"]]
+        for r in requests
+        if r.method == "POST" and r.url.endswith("/sync")
+    ]

@@ -18,7 +18,9 @@ def test_an_invalid_email_is_refused_at_the_field_before_queuing(server, new_emp
 
     expect(alice.field("Email")).to_have_attribute("aria-invalid", "true")
     expect(alice.page.get_by_text("not a valid email address")).to_be_visible()
-    expect(alice.field("Street")).to_have_attribute("aria-invalid", "true")  # all or nothing
+    expect(alice.field("Street")).to_have_attribute(
+        "aria-invalid", "true"
+    )  # all or nothing
     expect(alice.status).to_contain_text("All synced")
     assert alice.stored("outbox") == []
 
@@ -38,7 +40,7 @@ def test_a_refused_token_brings_back_sign_in_with_the_outbox_kept(server, new_em
     alice.offline()
     alice.edit(email="jane@example.com")
     server.stop()
-    server.env["AUTH_TOKENS"] = "new-alice-token=alice"   # alice's old token is revoked
+    server.env["AUTH_TOKENS"] = "new-alice-token=alice"  # alice's old token is revoked
     server.start()
     alice.offline(False)
 
@@ -47,6 +49,7 @@ def test_a_refused_token_brings_back_sign_in_with_the_outbox_kept(server, new_em
     assert len(alice.stored("outbox")) == 1
     alice.sign_in("new-alice-token")
     alice.synced()
-    answer = server.session("new-alice-token").get(f"{server.url}/customers/{customer_id}",
-                                                   timeout=30)
+    answer = server.session("new-alice-token").get(
+        f"{server.url}/customers/{customer_id}", timeout=30
+    )
     assert answer.json()["email"] == "jane@example.com"

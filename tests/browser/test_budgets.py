@@ -24,20 +24,38 @@ def seed(server, count: int) -> None:
     """Registers ``count`` customers through POST /sync, a thousand at a time."""
     session = server.session("carol-token")
     for start in range(0, count, 1000):
-        commands = [command("RegisterCustomer", str(uuid.uuid4()), {
-            "name": f"Customer {n:05d}", "email": f"customer{n}@example.com",
-            "address": {"street": f"{n} Main Street", "city": CITIES[n % len(CITIES)],
-                        "postal_code": f"{10000 + n}", "country": "FR"}}, None)
-            for n in range(start, min(start + 1000, count))]
-        answer = session.post(f"{server.url}/sync", timeout=300,
-                              json={"client_id": "office", "commands": commands})
+        commands = [
+            command(
+                "RegisterCustomer",
+                str(uuid.uuid4()),
+                {
+                    "name": f"Customer {n:05d}",
+                    "email": f"customer{n}@example.com",
+                    "address": {
+                        "street": f"{n} Main Street",
+                        "city": CITIES[n % len(CITIES)],
+                        "postal_code": f"{10000 + n}",
+                        "country": "FR",
+                    },
+                },
+                None,
+            )
+            for n in range(start, min(start + 1000, count))
+        ]
+        answer = session.post(
+            f"{server.url}/sync",
+            timeout=300,
+            json={"client_id": "office", "commands": commands},
+        )
         assert answer.status_code == 200, answer.text
     server.wait_projected()
 
 
 def measure(page, name: str) -> float:
     """The duration of the app's last performance measure of that name, in ms."""
-    return page.evaluate("(name) => performance.getEntriesByName(name).at(-1).duration", name)
+    return page.evaluate(
+        "(name) => performance.getEntriesByName(name).at(-1).duration", name
+    )
 
 
 def test_the_budgets_of_the_spec(server, new_employee, tmp_path):
@@ -46,9 +64,14 @@ def test_the_budgets_of_the_spec(server, new_employee, tmp_path):
     page = employee.page
     requests, shell = [], {}
     page.on("request", lambda request: requests.append(request.url))
-    page.on("response", lambda response: shell.setdefault(response.url, response)
+    page.on(
+        "response",
+        lambda response: (
+            shell.setdefault(response.url, response)
             if response.request.resource_type in ("document", "script", "stylesheet")
-            else None)
+            else None
+        ),
+    )
     page.reload()
 
     started = time.perf_counter()
@@ -65,13 +88,17 @@ def test_the_budgets_of_the_spec(server, new_employee, tmp_path):
     search_wall = time.perf_counter() - started
     search_ms = measure(page, "customers:search")
     search.fill("lyon")
-    expect(page.get_by_text(f"{CUSTOMERS // len(CITIES)} of {CUSTOMERS} customers")).to_be_visible()
+    expect(
+        page.get_by_text(f"{CUSTOMERS // len(CITIES)} of {CUSTOMERS} customers")
+    ).to_be_visible()
     city_search_ms = measure(page, "customers:search")
 
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     shell_files = {url: len(response.body()) for url, response in shell.items()}
     compressed = {url: len(gzip.compress(shell[url].body(), 9)) for url in shell_files}
-    worker = page.request.get(f"{server.url}/sw.js").body()   # fetched by the browser itself
+    worker = page.request.get(
+        f"{server.url}/sw.js"
+    ).body()  # fetched by the browser itself
     shell_files[f"{server.url}/sw.js"] = len(worker)
     compressed[f"{server.url}/sw.js"] = len(gzip.compress(worker, 9))
     figures = {
@@ -86,8 +113,10 @@ def test_the_budgets_of_the_spec(server, new_employee, tmp_path):
         "search_seconds_typed_to_shown": round(search_wall, 3),
     }
     print("\nweb app budgets:", json.dumps(figures, indent=2))
-    for target in filter(None, (tmp_path / "budgets.json", os.environ.get("WEBAPP_BUDGETS_FILE"))):
+    for target in filter(
+        None, (tmp_path / "budgets.json", os.environ.get("WEBAPP_BUDGETS_FILE"))
+    ):
         Path(target).write_text(json.dumps(figures, indent=2) + "\n")
 
-    assert all(url.startswith(server.url) for url in requests)   # nothing from elsewhere
+    assert all(url.startswith(server.url) for url in requests)  # nothing from elsewhere
     assert figures["shell_gzip_bytes"] <= SHELL_BUDGET_BYTES

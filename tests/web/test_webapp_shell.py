@@ -1,4 +1,5 @@
-"""The web app's shell in front of the API: its files, their headers, the rest to the API."""
+"""The web app's shell in front of the API: its files and their headers; the rest
+goes to the API."""
 
 from __future__ import annotations
 
@@ -47,8 +48,16 @@ def test_hashed_assets_are_cached_for_good(build):
     assert "immutable" in response.headers["Cache-Control"]
 
 
-@pytest.mark.parametrize("path", ["/customers", "/assets/missing.js", "/missing.js",
-                                  "/assets/../index.html", "/health"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/customers",
+        "/assets/missing.js",
+        "/missing.js",
+        "/assets/../index.html",
+        "/health",
+    ],
+)
 def test_everything_else_goes_to_the_api(build, path):
     response = Client(WebAppShell(api, build)).get(path)
     assert (response.status_code, response.data) == (401, b"the API")
