@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.employee import Employee
 from web.process import ServerProcess
 from web.webapp import BUILD_DIR
 
@@ -79,18 +80,16 @@ def server(start_server):
 @pytest.fixture
 def new_employee(browser, server):
     """Opens the app in a browser context of its own (a laptop), signed in."""
-    contexts = []
+    employees = []
 
     def open_as(token: str | None = None, url: str | None = None):
-        from tests.browser.employee import Employee
-
-        context = browser.new_context()
-        contexts.append(context)
-        employee = Employee(context, url or server.url)
+        employee = Employee(browser.new_context(), url or server.url)
+        employees.append(employee)
         if token:
             employee.sign_in(token)
         return employee
 
     yield open_as
-    for context in contexts:
-        context.close()
+    for employee in employees:
+        employee.context.close()
+    assert [e for employee in employees for e in employee.errors] == []

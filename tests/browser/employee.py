@@ -18,11 +18,17 @@ class Employee:
     def __init__(self, context: BrowserContext, url: str) -> None:
         self.context = context
         self.url = url
+        self.errors: list = []  # uncaught errors and what the page's policy refused
         self.page = self.open_tab()
+
+    def _console(self, message) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.errors.append(message.text)
 
     def open_tab(self) -> Page:
         page = self.context.new_page()
-        page.on("pageerror", lambda error: print("page error:", error))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
         page.goto(self.url + "/")
         return page
 

@@ -41,7 +41,11 @@ def test_a_customer_made_offline_is_listed_marked_and_registered_at_the_next_syn
     alice.page.get_by_role("textbox", name="City").fill("Austin")
     alice.page.get_by_role("button", name="Save changes").click()
     expect(alice.field("Street")).to_have_attribute("aria-invalid", "true")  # all parts
-    for label, value in (("Street", "1 Main St"), ("Postal code", "73301"), ("Country", "us")):
+    for label, value in (
+        ("Street", "1 Main St"),
+        ("Postal code", "73301"),
+        ("Country", "us"),
+    ):
         alice.field(label).fill(value)
     alice.page.get_by_role("button", name="Save changes").click()
     expect(alice.page.get_by_role("heading", level=1)).to_have_text("Initech")

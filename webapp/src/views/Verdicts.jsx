@@ -12,7 +12,11 @@ function otherValue(verdict, view) {
 
 function yourValue(verdict) {
   const field = FIELD_OF_COMMAND[verdict.type];
-  return field ? verdict.payload[field] : verdict.payload?.value ?? verdict.payload?.name;
+  if (field) return verdict.payload[field];
+  if (verdict.type === 'ResolveConflict') {
+    return verdict.payload.choice === 'value' ? verdict.payload.value : `(${verdict.payload.choice})`;
+  }
+  return verdict.payload?.name; // RegisterCustomer
 }
 
 export function Verdicts({ controller, state }) {
