@@ -4,7 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test demo bench soak fuzz clean
+WEBAPP_DEPS := webapp/node_modules/.package-lock.json
+WEBAPP_BUILT := web/static/app/index.html
+
+.PHONY: install run test demo bench soak fuzz clean webapp webapp-test chromium screenshots
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -15,7 +18,27 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-run: $(INSTALLED)
+# The employees' web app (webapp/): built into web/static/app/, served at /.
+$(WEBAPP_DEPS): webapp/package.json webapp/package-lock.json
+	cd webapp && npm ci --no-audit --no-fund
+
+$(WEBAPP_BUILT): $(WEBAPP_DEPS) webapp/vite.config.js webapp/index.html $(shell find webapp/src webapp/public -type f 2>/dev/null)
+	cd webapp && npm run build
+
+webapp: $(WEBAPP_BUILT)
+
+webapp-test: $(WEBAPP_DEPS)
+	cd webapp && npx vitest run
+
+# The browser tests drive Debian's Chromium; installed here when missing (as root).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "/usr/bin/chromium is missing: the browser tests will be skipped"; fi; \
+	fi
+
+run: $(INSTALLED) $(WEBAPP_BUILT)
 	$(VENV)/bin/customers-server --demo
 
 bench: $(INSTALLED)
@@ -31,8 +54,11 @@ fuzz: $(INSTALLED)
 demo: $(INSTALLED)
 	$(PY) -m harness.demo
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(WEBAPP_BUILT) chromium webapp-test
 	$(PY) -m pytest
 
+screenshots: $(INSTALLED) $(WEBAPP_BUILT) chromium
+	WEBAPP_SCREENSHOTS_DIR=docs $(PY) -m pytest tests/browser/test_seed_story.py -q
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis webapp/node_modules web/static/app

@@ -13,6 +13,7 @@ from system.runtime import Deployment
 from web import auth, conflicts, customers, health, me, sync
 from web.openapi import build_spec
 from web.problems import register_error_handlers
+from web.webapp import WebAppShell
 
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -39,4 +40,5 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(auth.authenticate)
     for module in (health, me, sync, customers, conflicts):
         app.register_blueprint(module.blueprint)
+    app.wsgi_app = WebAppShell(app.wsgi_app)  # the employees' web app at /
     return app
