@@ -60,6 +60,7 @@ export function createApi(token, { base = '', fetchImpl = (...a) => fetch(...a),
     views: (since, limit = 1000) => request('GET', `/customers?since=${since}&limit=${limit}`),
     history: (customerId) => request('GET', `/customers/${encodeURIComponent(customerId)}/history`),
     probe: () => request('GET', '/customers?since=0&limit=1'),
+    me: () => request('GET', '/me'),
   };
 }
 

@@ -1,7 +1,7 @@
 // The page's state over the modules: what the views read and the actions they call.
 // Other tabs hear of every change on a BroadcastChannel and reload what they show.
 import { createApi, Unauthorized, Unreachable } from './api.js';
-import { clientId, forgetToken, signIn, signOut, storedToken } from './session.js';
+import { claimOutbox, clientId, forgetToken, signIn, signOut, storedToken } from './session.js';
 import { countPending, enqueue, pending } from './outbox.js';
 import { loadHistory, loadViews, refreshHistory } from './localCopy.js';
 import { overlayAll } from './overlay.js';
@@ -22,6 +22,7 @@ export function createController(db, { online = () => navigator.onLine } = {}) {
     problem: null, signInMessage: null, histories: new Map(),
   };
   let api = null;
+  let outboxClaimed = false; // whether this token's employee was checked against the outbox's
 
   const notify = () => listeners.forEach((listener) => listener({ ...state }));
 
@@ -55,11 +56,13 @@ export function createController(db, { online = () => navigator.onLine } = {}) {
   }
 
   // The token was refused: back to sign-in, the outbox kept for the next token.
-  async function refused() {
+  async function refused(
+    why = 'The server refused your token: sign in again. Your queued edits are kept.') {
     await forgetToken(db);
     state.token = null;
     api = null;
-    state.signInMessage = 'The server refused your token: sign in again. Your queued edits are kept.';
+    outboxClaimed = false;
+    state.signInMessage = why;
     notify();
   }
 
@@ -71,6 +74,11 @@ export function createController(db, { online = () => navigator.onLine } = {}) {
     state.problem = null;
     notify();
     try {
+      if (!outboxClaimed) {
+        const refusal = await claimOutbox(db, (await api.me()).employee);
+        if (refusal) return await refused(refusal);
+        outboxClaimed = true;
+      }
       await withSyncLock(async () => {
         const started = performance.now();
         const batchSize = (await getSetting(db, BATCH_SIZE_KEY)) ?? BATCH_SIZE;
@@ -115,6 +123,7 @@ export function createController(db, { online = () => navigator.onLine } = {}) {
       state.token = token.trim();
       state.signInMessage = null;
       api = candidate;
+      outboxClaimed = false;
       notify();
       await sync();
     },

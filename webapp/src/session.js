@@ -1,9 +1,13 @@
 // Who is signed in on this browser: the token and this browser's client_id (made once).
 import { getSetting, setSetting } from './db.js';
 import { Unauthorized, Unreachable } from './api.js';
+import { countPending } from './outbox.js';
 
 export const TOKEN_KEY = 'token';
 export const CLIENT_ID_KEY = 'client_id';
+// The employee whose token queued the outbox: the server records the sender's
+// employee as author, so nobody else's token may send those edits.
+export const EMPLOYEE_KEY = 'employee';
 
 /** This browser's client_id, made the first time it is asked for. */
 export async function clientId(db) {
@@ -21,12 +25,25 @@ export async function storedToken(db) {
   return (await getSetting(db, TOKEN_KEY)) ?? null;
 }
 
+/** Whether ``employee`` may send this browser's outbox: null when so (and the
+ * outbox is theirs from now on), else why not. */
+export async function claimOutbox(db, employee) {
+  const owner = await getSetting(db, EMPLOYEE_KEY);
+  if (owner && owner !== employee && (await countPending(db)) > 0) {
+    return `The edits queued on this browser are ${owner}'s: sign in as ${owner} to send them.`;
+  }
+  await setSetting(db, EMPLOYEE_KEY, employee);
+  return null;
+}
+
 /** Checks the token with the server when it can be reached, then keeps it.
  * Returns null when the token is kept, else why it was refused. */
 export async function signIn(db, api, token) {
   if (!token.trim()) return 'Enter your token.';
   try {
-    await api.probe();
+    const { employee } = await api.me();
+    const refusal = await claimOutbox(db, employee);
+    if (refusal) return refusal;
   } catch (error) {
     if (error instanceof Unauthorized) return 'The server refused this token.';
     if (!(error instanceof Unreachable)) throw error;
@@ -46,6 +63,7 @@ export async function signOut(db) {
   const tx = db.transaction(stores, 'readwrite');
   await Promise.all([
     tx.objectStore('settings').delete(TOKEN_KEY),
+    tx.objectStore('settings').delete(EMPLOYEE_KEY),
     tx.objectStore('settings').delete('cursor'),
     ...stores.slice(1).map((s) => tx.objectStore(s).clear()),
   ]);
