@@ -12,18 +12,21 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
 from eventsourcing.system import RecordingEvent
 from eventsourcing.utils import EnvType
 
 from application.config import policy_from_env
 from application.envelopes import as_commands
+from application.history import StoredHistory
 from application.intake import Intake
 from application.requests import Registration, Resolution
 from application.results import Result
+from application.snapshots import BytesAsBase64, snapshot_due
 from application.schema import prepare_store, with_schema_retries
 from customer_domain.commands import Command, Sender
 from customer_domain.customer import Customer
+from customer_domain.snapshot import CustomerSnapshot
 from customer_domain.errors import (
     ConflictNotFoundError,
     CustomerNotFoundError,
@@ -47,6 +50,8 @@ class Customers(Application):
     # fails and is decided again); reads that must be current catch up first.
     env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
     LOCK_STRIPES = 64
+    is_snapshotting_enabled = True
+    snapshot_class = CustomerSnapshot
     log_section_size = 1000  # the projection reads the log in pages this large
 
     def __init__(
@@ -64,15 +69,25 @@ class Customers(Application):
         return with_schema_retries(super().construct_recorder)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
-        """Save, then prompt the projection also on a store that reports no
-        positions for what it saved (EventStoreDB's adapter), which the library
-        does not pass on to followers."""
+        """Save; snapshot the customers it carried past a snapshot point
+        (``application.snapshots``); then prompt the projection also on a store
+        that reports no positions for what it saved (EventStoreDB's adapter),
+        which the library does not pass on to followers."""
+        due = [obj for obj in objs if isinstance(obj, Customer) and snapshot_due(obj)]
         recordings = super().save(*objs, **kwargs)
+        if self.snapshots is not None:
+            for customer in due:  # the state just saved, with no read
+                with contextlib.suppress(IntegrityError):  # taken already: the same
+                    self.snapshots.put([CustomerSnapshot.take(customer)])
         if not recordings:
             prompt = RecordingEvent(self.name, [], None)
             for follower in getattr(self, "followers", []):  # as a system's leader
                 follower.receive_recording_event(prompt)
         return recordings
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(BytesAsBase64())
 
     # The use cases
 
@@ -172,8 +187,13 @@ class Customers(Application):
 
     def has_processed(self, customer_id: UUID, command_id: object) -> bool:
         """Whether a command with this id was already recorded for the customer."""
+        try:
+            command_uuid = UUID(str(command_id))
+        except ValueError:
+            return False
         with self._locked([customer_id]):
-            return str(command_id) in self._current(customer_id).receipts
+            customer = self._current(customer_id)
+            return StoredHistory(self.events, customer).receipt(command_uuid) is not None
 
     def _current(self, customer_id: UUID) -> Customer:
         """The cached customer, caught up with what other processes recorded."""

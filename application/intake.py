@@ -102,13 +102,13 @@ class Intake:
         customer = self.app.load_for_update(items[0][1].customer_id)
         verdicts = []
         for index, command in items:
+            history = StoredHistory(self.app.events, customer) if customer else None
             try:
-                self._check_expected_version(customer, command)
+                self._check_expected_version(history, command)
             except VersionMismatchError:
                 if reloaded:
                     raise
                 return self._reloaded(items)
-            history = StoredHistory(self.app.events, customer) if customer else None
             decision = decide(command, self.sender, customer, history, self.app.policy)
             if decision.reason in REFUSED_ON_WHAT_IS_MISSING and not reloaded:
                 return self._reloaded(items)
@@ -125,11 +125,12 @@ class Intake:
         self.app.forget([items[0][1].customer_id])
         return self._decide(items, reloaded=True)
 
-    def _check_expected_version(self, customer: Customer | None, command: Command) -> None:
-        if (self.expected_version is not None and customer is not None
-                and command.key not in customer.receipts
-                and customer.version != self.expected_version):
-            raise VersionMismatchError(customer.id, customer.version)
+    def _check_expected_version(self, history: StoredHistory | None,
+                                command: Command) -> None:
+        if (self.expected_version is not None and history is not None
+                and history.customer.version != self.expected_version
+                and history.receipt(command.command_id) is None):
+            raise VersionMismatchError(history.customer.id, history.customer.version)
 
     def _save(self, decided: dict[UUID, tuple[Customer | None, list[tuple]]]) -> None:
         recordings = self.app.save(*(customer for customer, _ in decided.values()))

@@ -19,6 +19,7 @@ from customer_domain.customer import Customer
 from customer_domain.errors import InvalidValueError
 from customer_domain.fields import check_value
 from customer_domain.policy import Policy
+from customer_domain.state import Receipt
 from customer_domain.stamps import Stamp, effective_time
 from customer_domain.vocabulary import (
     ACTIVE,
@@ -45,6 +46,9 @@ class History(Protocol):
 
     def value_at(self, field: str, version: int) -> Any:
         """The value ``field`` had at ``version``."""
+
+    def receipt(self, command_id: UUID) -> Receipt | None:
+        """The verdict first recorded for ``command_id``, if it was recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +99,8 @@ def decide(
         if command.type == REGISTER:
             return _register(command, sender)
         return Decision(Verdict.REJECTED, Reason.CUSTOMER_NOT_FOUND, "no customer has this id")
-    receipt = customer.receipts.get(command.key)
+    assert history is not None
+    receipt = history.receipt(command.command_id)
     if receipt is not None:
         if receipt.fingerprint != command.fingerprint:
             return _refused(customer, Reason.COMMAND_ID_REUSED, "this command_id was "
@@ -108,7 +113,6 @@ def decide(
     if command.base_version > customer.version:
         return _refused(customer, Reason.BASE_VERSION_AHEAD, f"the customer is only at "
                         f"version {customer.version}")
-    assert history is not None
     seen_until = history.latest_effective_at(command.base_version)
     record = _Recorder(command, sender, customer, seen_until)
     if command.type == RESOLVE:
