@@ -1,4 +1,5 @@
-"""One batch being decided and saved: group commit with per-customer retry."""
+"""One batch being decided and saved: group commit, and the customers that
+lost a race decided again and saved together."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from customer_domain.policy import Policy
 from customer_domain.vocabulary import Reason
 
 Items = list[tuple[int, Command]]
+Decided = dict[UUID, tuple[Customer | None, list[tuple]]]
 # Refusals that record nothing, for want of a version or a conflict that the
 # cached customer may simply not have seen yet.
 REFUSED_ON_WHAT_IS_MISSING = frozenset({Reason.BASE_VERSION_AHEAD, Reason.CONFLICT_NOT_FOUND})
@@ -46,7 +48,8 @@ class ConcurrencyError(Exception):
 class Intake:
     """Decides a batch customer by customer (each in request order), saves the
     events of all customers in as few transactions as the store allows, and
-    decides again, on its new state, any customer another writer changed first."""
+    decides again, on their new state, the customers another writer changed
+    first, saving those together again (with a growing random pause)."""
 
     MAX_ATTEMPTS = 30
 
@@ -71,31 +74,51 @@ class Intake:
         for index, command in enumerate(batch):
             groups.setdefault(command.customer_id, []).append((index, command))
         decided = {cid: self._decide(items) for cid, items in groups.items()}
-        if self.app.saves_across_customers:
-            parts = [decided]
-        else:
-            parts = [{cid: outcome} for cid, outcome in decided.items()]
-        for part in parts:
-            try:
-                self._save(part)
-            except IntegrityError:
-                self.app.forget(part)
-                for customer_id in part:
-                    self._retry(groups[customer_id])
-        return [self.results[index] for index in range(len(batch))]
-
-    def _retry(self, items: Items) -> None:
-        customer_id = items[0][1].customer_id
-        for attempt in range(self.MAX_ATTEMPTS):
+        for attempt in range(1, self.MAX_ATTEMPTS + 1):
+            lost = self._save_all(decided)
+            if not lost:
+                return [self.results[index] for index in range(len(batch))]
+            # Only the customers another writer changed first are decided
+            # again, on their new state, and saved together again.
+            self.app.forget(lost)
             time.sleep(random.uniform(0, 0.002 * attempt))
-            try:
-                self._save({customer_id: self._decide(items)})
-            except IntegrityError:
-                self.app.forget([customer_id])
-            else:
-                return
-        msg = f"customer {customer_id} changed under every attempt"
+            decided = {cid: self._decide(groups[cid]) for cid in lost}
+        msg = f"customers {sorted(map(str, decided))} changed under every attempt"
         raise ConcurrencyError(msg)
+
+    def _save_all(self, decided: Decided) -> list[UUID]:
+        """Save what was decided in as few transactions as the store allows;
+        the customers whose save lost to another writer."""
+        if not self.app.saves_across_customers:
+            lost = []
+            for customer_id, outcome in decided.items():
+                try:
+                    self._save({customer_id: outcome}, [outcome[0]])
+                except IntegrityError:
+                    lost.append(customer_id)
+            return lost
+        events = {cid: list(customer.pending_events) if customer else []
+                  for cid, (customer, _) in decided.items()}
+        try:
+            self._save(decided, [customer for customer, _ in decided.values()])
+        except IntegrityError:
+            lost = [cid for cid in decided if self._overtaken(cid, events[cid])]
+            kept = {cid: outcome for cid, outcome in decided.items() if cid not in lost}
+            if not lost or not kept:
+                return list(decided)
+            try:  # what the others decided still holds: their events, as they are
+                self._save(kept, [event for cid in kept for event in events[cid]])
+            except IntegrityError:
+                return list(decided)
+            return lost
+        return []
+
+    def _overtaken(self, customer_id: UUID, events: list[Customer.Recorded]) -> bool:
+        """Whether the store already holds a version these events were to record."""
+        if not events:
+            return False
+        first = events[0].originator_version
+        return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
     def _decide(self, items: Items, reloaded: bool = False
                 ) -> tuple[Customer | None, list[tuple]]:
@@ -132,8 +155,10 @@ class Intake:
                 and history.receipt(command.command_id) is None):
             raise VersionMismatchError(history.customer.id, history.customer.version)
 
-    def _save(self, decided: dict[UUID, tuple[Customer | None, list[tuple]]]) -> None:
-        recordings = self.app.save(*(customer for customer, _ in decided.values()))
+    def _save(self, decided: Decided, objs: list) -> None:
+        """Save ``objs`` (the decided customers, or their events) in one
+        transaction, and the results of what was decided."""
+        recordings = self.app.save(*objs)
         positions = {
             (r.domain_event.originator_id, r.domain_event.originator_version): (
                 r.notification.id
