@@ -35,17 +35,21 @@ def cli() -> None:
 @cli.command()
 @click.option("--interval", default=0.5, show_default=True,
               help="Seconds between looks at the store when idle.")
-def project(interval: float) -> None:
+@click.option("--parent", type=int, default=None,
+              help="Stop when the process with this id is no longer this one's parent.")
+@click.option("--quiet", is_flag=True, help="Say nothing of the positions reached.")
+def project(interval: float, parent: int | None, quiet: bool) -> None:
     """Follow the customers' store and project the read model until stopped."""
     stopping = _stop_on_signals()
     customers = Customers()
     directory = maintenance.follower(customers)
-    click.echo(f"projecting from position {directory.position()}", err=True)
+    if not quiet:
+        click.echo(f"projecting from position {directory.position()}", err=True)
     try:
-        while not stopping.is_set():
+        while not stopping.is_set() and (parent is None or os.getppid() == parent):
             before = directory.position()
             after = directory.catch_up()
-            if after != before:
+            if after != before and not quiet:
                 click.echo(f"projected up to position {after}", err=True)
             stopping.wait(interval)
     finally:

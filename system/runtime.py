@@ -7,12 +7,19 @@
 - ``threads``: the library's multi-threaded runner; the projection runs
   behind the writes (the server), prompted by every save and every
   ``poll_interval`` seconds so it also sees what other processes wrote;
+- ``process``: the projector (``python -m system project``) runs as a child
+  of this process, on its own interpreter lock; it stops with this process
+  (the server's default on a store other processes can open);
 - ``off``: this process only writes and reads; a separate projector
   (``python -m system project``) follows the store.
+
+Reads that wait for ``min_position`` read the position from the read
+model's store, so they work whichever process projects.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Mapping
@@ -27,6 +34,7 @@ from eventsourcing.system import (
 from application import Customers
 from system import customer_system
 from system.directory import CustomerDirectory
+from system.projector import ProjectorProcess, shares_store
 from system.recorders import UPSTREAM
 from system.settings import PROJECTIONS
 
@@ -43,9 +51,15 @@ class Deployment:
         env = dict(env or {})
         self.runner: Runner | None = None
         self._stopping = threading.Event()
-        if projection == "off":
+        self.projector: ProjectorProcess | None = None
+        if projection in ("off", "process"):
+            if projection == "process" and not shares_store({**os.environ, **env}):
+                msg = "the projection cannot run in a process of its own on an in-memory store"
+                raise ValueError(msg)
             self.customers = Customers(env=env)
             self.directory = CustomerDirectory(env=env)
+            if projection == "process":
+                self.projector = ProjectorProcess(env)
             return
         runner_class = SingleThreadedRunner if projection == "sync" else MultiThreadedRunner
         self.runner = runner_class(customer_system, env=env)
@@ -72,6 +86,8 @@ class Deployment:
     @property
     def projection_error(self) -> Exception | None:
         """Why the projection stopped, if it has."""
+        if self.projector is not None:
+            return self.projector.error
         if isinstance(self.runner, MultiThreadedRunner):
             # The runner keeps the error that stopped a thread on the thread only.
             return self.runner.threads[CustomerDirectory.name].error
@@ -93,6 +109,8 @@ class Deployment:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self.projector is not None:
+            self.projector.stop()
         if self.runner is not None:
             self.runner.stop()
         else:

@@ -1,0 +1,56 @@
+"""The projector (``python -m system project``) as a child of the server, so
+that projecting does not share the server's interpreter lock."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Mapping
+
+from eventsourcing.utils import Environment
+
+from system.directory import CustomerDirectory
+
+IN_MEMORY = ("eventsourcing.popo", "")
+
+
+def shares_store(env: Mapping[str, str]) -> bool:
+    """Whether another process can open the stores ``env`` (the whole
+    environment) names: not so the in-memory store, nor an in-memory SQLite
+    database."""
+    for app in ("Customers", CustomerDirectory.name):
+        app_env = Environment(app, dict(env))
+        if (app_env.get("PERSISTENCE_MODULE") or "").strip() in IN_MEMORY:
+            return False
+        dbname = app_env.get("SQLITE_DBNAME") or ""
+        if ":memory:" in dbname or "mode=memory" in dbname:
+            return False
+    return True
+
+
+class ProjectorProcess:
+    """A projector following the store ``env`` names, watching this process:
+    it stops when this process stops it, or is gone (even after a SIGKILL)."""
+
+    def __init__(self, env: Mapping[str, str], interval: float = 0.02) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "system", "project", "--interval", str(interval),
+             "--parent", str(os.getpid()), "--quiet"],
+            env={**os.environ, **env})
+
+    @property
+    def error(self) -> Exception | None:
+        """Why the projector stopped, if it has."""
+        code = self.process.poll()
+        return None if code is None else RuntimeError(f"the projector exited ({code})")
+
+    def stop(self, timeout: float = 30) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
