@@ -75,3 +75,43 @@ def test_a_projection_in_threads_starts_no_process(tmp_path):
         assert children_of(server.process.pid) == []
     finally:
         server.stop()
+
+
+def workers_server(tmp_path, workers: int = 2):
+    server = server_process(tmp_path / "var")
+    server.command = [*server.command, "--workers", str(workers)]
+    return server.start()
+
+
+def test_worker_processes_share_the_port_and_stop_together(tmp_path):
+    server = workers_server(tmp_path)
+    children = children_of(server.process.pid)
+    assert len(children) == 3  # two workers and the projector
+    try:
+        session = server.session("alice-token")
+        ids = set()
+        for n in range(20):
+            created = session.post(f"{server.url}/customers", timeout=30,
+                                   json={"client_id": "laptop", "name": f"Acme {n}"}).json()
+            ids.add(created["customer_id"])
+            view = session.get(f"{server.url}/customers/{created['customer_id']}",
+                               params={"min_position": created["position"]}, timeout=30)
+            assert view.status_code == 200, view.text
+        assert len(ids) == 20
+    finally:
+        assert server.stop() == 0
+    assert all(gone(child) for child in children)
+
+
+def test_worker_processes_stop_when_their_parent_is_killed(tmp_path):
+    server = workers_server(tmp_path)
+    children = children_of(server.process.pid)
+    server.kill()
+    assert all(gone(child) for child in children)
+
+
+def test_workers_need_the_projection_apart(tmp_path):
+    server = server_process(tmp_path / "var", PROJECTION="threads")
+    server.command = [*server.command, "--workers", "2"]
+    with pytest.raises(RuntimeError, match="--workers needs PROJECTION=process or off"):
+        server.start()
