@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.system import RecordingEvent
 from eventsourcing.utils import EnvType
 
@@ -22,7 +22,7 @@ from application.history import StoredHistory
 from application.intake import Intake
 from application.requests import Registration, Resolution
 from application.results import Result
-from application.snapshots import BytesAsBase64, snapshot_due
+from application.snapshots import BytesAsBase64, SnapshotWriter, snapshot_due
 from application.schema import prepare_store, with_schema_retries
 from customer_domain.commands import Command, Sender
 from customer_domain.customer import Customer
@@ -63,6 +63,9 @@ class Customers(Application):
         # EventStoreDB appends to one stream at a time; SQL stores save many atomically.
         self.saves_across_customers = "eventstoredb" not in type(self.factory).__module__
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
+        self.on_saved: Callable[[], None] | None = None  # told after each save
+        self.snapshot_writer = SnapshotWriter(
+            self.snapshots.put if self.snapshots is not None else lambda _: None)
 
     def construct_recorder(self):
         prepare_store(self.factory)
@@ -73,17 +76,22 @@ class Customers(Application):
         (``application.snapshots``); then prompt the projection also on a store
         that reports no positions for what it saved (EventStoreDB's adapter),
         which the library does not pass on to followers."""
-        due = [obj for obj in objs if isinstance(obj, Customer) and snapshot_due(obj)]
+        due = [obj for obj in objs if isinstance(obj, Customer) and snapshot_due(obj)
+               ] if self.snapshots is not None else []
         recordings = super().save(*objs, **kwargs)
-        if self.snapshots is not None:
-            for customer in due:  # the state just saved, with no read
-                with contextlib.suppress(IntegrityError):  # taken already: the same
-                    self.snapshots.put([CustomerSnapshot.take(customer)])
+        for customer in due:  # the state just saved, with no read
+            self.snapshot_writer.write(CustomerSnapshot.take(customer))
+        if self.on_saved is not None:
+            self.on_saved()
         if not recordings:
             prompt = RecordingEvent(self.name, [], None)
             for follower in getattr(self, "followers", []):  # as a system's leader
                 follower.receive_recording_event(prompt)
         return recordings
+
+    def close(self) -> None:
+        self.snapshot_writer.close()
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -4,18 +4,26 @@ A cold load reads the customer's latest snapshot and the events after it. A
 snapshot is taken after a save that carries the customer past a multiple of
 its interval: ``SNAPSHOT_EVERY`` events, or a hundredth of the history if
 more, so that rewriting a long history's index (about 12 bytes a command)
-costs at most about 1.2 KB a command, whatever its length.
+costs at most about 1.2 KB a command, whatever its length. Snapshots are
+written by a thread of their own, so no command waits for one: they are a
+cache, and a customer loads the same without them, only more slowly.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
+import queue
+import threading
+from collections.abc import Callable
 
-from eventsourcing.persistence import Transcoding
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import IntegrityError, Transcoding
 
 from customer_domain.customer import Customer
 
 SNAPSHOT_EVERY = 100
+logger = logging.getLogger("customers.snapshots")
 
 
 def snapshot_due(customer: Customer) -> bool:
@@ -38,3 +46,47 @@ class BytesAsBase64(Transcoding):
 
     def decode(self, data: str) -> bytes:
         return base64.b64decode(data)
+
+
+class SnapshotWriter:
+    """Puts snapshots in the store behind the commands that made them; drops
+    them when too many wait (a later one will be taken)."""
+
+    def __init__(self, put: Callable[[list[Snapshot]], object], backlog: int = 256) -> None:
+        self._put = put
+        self._queue: queue.Queue[Snapshot | None] = queue.Queue(maxsize=backlog)
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def write(self, snapshot: Snapshot) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="snapshots",
+                                                daemon=True)
+                self._thread.start()
+        try:
+            self._queue.put_nowait(snapshot)
+        except queue.Full:
+            pass
+
+    def wait(self) -> None:
+        """Until every snapshot given so far is written."""
+        self._queue.join()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self._queue.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        while (snapshot := self._queue.get()) is not None:
+            try:
+                self._put([snapshot])
+            except IntegrityError:
+                pass  # taken already at this version: the same state
+            except Exception:  # noqa: BLE001 - a cache: the customer loads without it
+                logger.warning("snapshot of %s not written", snapshot.originator_id,
+                               exc_info=True)
+            finally:
+                self._queue.task_done()
+        self._queue.task_done()

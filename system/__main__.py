@@ -6,6 +6,7 @@ Persistence comes from the environment, as for the server.
 from __future__ import annotations
 
 import os
+import select
 import signal
 import sys
 import threading
@@ -23,6 +24,19 @@ def _stop_on_signals() -> threading.Event:
     return stopping
 
 
+def _prompted(stopping: threading.Event):
+    """A wait that ends early when a prompt arrives on stdin; at its end (the
+    process that prompted is gone), stops."""
+    def wait(timeout: float) -> None:
+        try:
+            ready, _, _ = select.select([sys.stdin.fileno()], [], [], timeout)
+        except InterruptedError:
+            return
+        if ready and not os.read(sys.stdin.fileno(), 65536):
+            stopping.set()
+    return wait
+
+
 @click.group()
 def cli() -> None:
     """Maintain the customer read model."""
@@ -37,10 +51,14 @@ def cli() -> None:
               help="Seconds between looks at the store when idle.")
 @click.option("--parent", type=int, default=None,
               help="Stop when the process with this id is no longer this one's parent.")
+@click.option("--prompts", is_flag=True,
+              help="Look at the store at once on each line read from stdin; stop at "
+                   "its end.")
 @click.option("--quiet", is_flag=True, help="Say nothing of the positions reached.")
-def project(interval: float, parent: int | None, quiet: bool) -> None:
+def project(interval: float, parent: int | None, prompts: bool, quiet: bool) -> None:
     """Follow the customers' store and project the read model until stopped."""
     stopping = _stop_on_signals()
+    wait = _prompted(stopping) if prompts else stopping.wait
     customers = Customers()
     directory = maintenance.follower(customers)
     if not quiet:
@@ -51,7 +69,7 @@ def project(interval: float, parent: int | None, quiet: bool) -> None:
             after = directory.catch_up()
             if after != before and not quiet:
                 click.echo(f"projected up to position {after}", err=True)
-            stopping.wait(interval)
+            wait(interval)
     finally:
         directory.close()
         customers.close()

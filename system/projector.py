@@ -3,6 +3,7 @@ that projecting does not share the server's interpreter lock."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -32,13 +33,23 @@ def shares_store(env: Mapping[str, str]) -> bool:
 
 class ProjectorProcess:
     """A projector following the store ``env`` names, watching this process:
-    it stops when this process stops it, or is gone (even after a SIGKILL)."""
+    it stops when this process stops it, or is gone (even after a SIGKILL).
+    ``prompt`` tells it that something was saved, so that it need not wait for
+    its next look at the store."""
 
-    def __init__(self, env: Mapping[str, str], interval: float = 0.02) -> None:
+    def __init__(self, env: Mapping[str, str], interval: float = 0.5) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "system", "project", "--interval", str(interval),
-             "--parent", str(os.getpid()), "--quiet"],
-            env={**os.environ, **env})
+             "--parent", str(os.getpid()), "--prompts", "--quiet"],
+            env={**os.environ, **env}, stdin=subprocess.PIPE)
+        self._prompts = self.process.stdin.fileno()
+        os.set_blocking(self._prompts, False)
+
+    def prompt(self) -> None:
+        try:
+            os.write(self._prompts, b"\n")
+        except (BlockingIOError, BrokenPipeError):
+            pass  # prompts it has not read yet, or it has stopped
 
     @property
     def error(self) -> Exception | None:
@@ -47,6 +58,8 @@ class ProjectorProcess:
         return None if code is None else RuntimeError(f"the projector exited ({code})")
 
     def stop(self, timeout: float = 30) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:

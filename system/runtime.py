@@ -22,7 +22,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from eventsourcing.system import (
     MultiThreadedRunner,
@@ -43,7 +43,10 @@ class Deployment:
     """The applications of one process, and how its projection runs."""
 
     def __init__(self, env: Mapping[str, str] | None = None, projection: str = "sync",
-                 poll_interval: float = 1.0) -> None:
+                 poll_interval: float = 1.0, prompt: Callable[[], None] | None = None
+                 ) -> None:
+        """``prompt``, with the projection off: what to tell a projector
+        running elsewhere after each save."""
         if projection not in PROJECTIONS:
             msg = f"unknown projection {projection!r}: use one of {', '.join(PROJECTIONS)}"
             raise ValueError(msg)
@@ -60,6 +63,9 @@ class Deployment:
             self.directory = CustomerDirectory(env=env)
             if projection == "process":
                 self.projector = ProjectorProcess(env)
+                prompt = self.projector.prompt
+            if prompt is not None:
+                self.customers.on_saved = prompt
             return
         runner_class = SingleThreadedRunner if projection == "sync" else MultiThreadedRunner
         self.runner = runner_class(customer_system, env=env)

@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -14,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from waitress import wasyncore
 
 from system import settings
+from system.projector import ProjectorProcess
 from system.runtime import Deployment
 from web import create_app
 from web import workers as workers_
@@ -91,8 +93,9 @@ def serve_workers(host: str, port: int, data_dir: Path, threads: int, workers: i
     except OSError as error:
         _fail(f"cannot listen on {host}:{port}: {error}")
 
-    def worker() -> None:
-        deployment = _deployment(env, "off", data_dir)
+    def worker(projector: ProjectorProcess | None) -> None:
+        deployment = _deployment(env, "off", data_dir,
+                                 projector.prompt if projector else None)
         app = create_app({"DEPLOYMENT": deployment, "AUTH_TOKENS": config.auth_tokens,
                           "READ_WAIT_SECONDS": config.read_wait_seconds})
         serve(waitress.create_server(app, sockets=[sock], threads=threads), deployment)
@@ -103,11 +106,12 @@ def serve_workers(host: str, port: int, data_dir: Path, threads: int, workers: i
         effective_host, effective_port, data_dir, config, workers))
 
 
-def _deployment(env: dict[str, str], projection: str, data_dir: Path) -> Deployment:
+def _deployment(env: dict[str, str], projection: str, data_dir: Path,
+                prompt: Callable[[], None] | None = None) -> Deployment:
     try:
         if env:
             data_dir.mkdir(parents=True, exist_ok=True)
-        return Deployment(env, projection=projection)
+        return Deployment(env, projection=projection, prompt=prompt)
     except (OSError, ValueError, PersistenceError) as error:
         _fail(" ".join(str(error).split()))  # one line, whatever the store said
         raise  # unreachable: _fail exits

@@ -42,11 +42,15 @@ def watch_parent(interval: float = 0.5) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def run_workers(count: int, worker: Callable[[], None], projector_env: dict | None,
+Worker = Callable[[ProjectorProcess | None], None]
+
+
+def run_workers(count: int, worker: Worker, projector_env: dict | None,
                 started: Callable[[], None]) -> int:
-    """Fork ``count`` processes running ``worker`` (then call ``started``) and
-    wait for them; with ``projector_env``, one projector follows the store
-    meanwhile. Returns the exit code: 0 if every worker stopped cleanly."""
+    """Fork ``count`` processes running ``worker`` (given the projector, to
+    prompt it) then call ``started``, and wait for them; with
+    ``projector_env``, one projector follows the store meanwhile. Returns the
+    exit code: 0 if every worker stopped cleanly."""
     projector = ProjectorProcess(projector_env) if projector_env is not None else None
     children: dict[int, float] = {}  # pid: when it started
     stopping = threading.Event()
@@ -59,7 +63,7 @@ def run_workers(count: int, worker: Callable[[], None], projector_env: dict | No
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, stop)
     for _ in range(count):
-        children[_fork(worker)] = time.monotonic()
+        children[_fork(worker, projector)] = time.monotonic()
     started()
     code = 0
     while children:
@@ -80,7 +84,7 @@ def run_workers(count: int, worker: Callable[[], None], projector_env: dict | No
             code = code or exit_code
         elif time.monotonic() - started > FAILED_START_SECONDS:
             logger.warning("worker %s exited (%s): starting another", pid, exit_code)
-            children[_fork(worker)] = time.monotonic()
+            children[_fork(worker, projector)] = time.monotonic()
         else:  # it could not start: neither will another
             code = exit_code or 1
             stop(signal.SIGTERM, None)
@@ -89,7 +93,7 @@ def run_workers(count: int, worker: Callable[[], None], projector_env: dict | No
     return code
 
 
-def _fork(worker: Callable[[], None]) -> int:
+def _fork(worker: Worker, projector: ProjectorProcess | None) -> int:
     pid = os.fork()
     if pid:
         return pid
@@ -98,7 +102,7 @@ def _fork(worker: Callable[[], None]) -> int:
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, signal.SIG_DFL)
         watch_parent()
-        worker()
+        worker(projector)
         code = 0
     except SystemExit as exit_:
         code = exit_.code if isinstance(exit_.code, int) else 1
