@@ -52,6 +52,7 @@ def run_workers(count: int, worker: Worker, projector_env: dict | None,
     ``projector_env``, one projector follows the store meanwhile. Returns the
     exit code: 0 if every worker stopped cleanly."""
     projector = ProjectorProcess(projector_env) if projector_env is not None else None
+    projector_started = time.monotonic()
     children: dict[int, float] = {}  # pid: when it started
     stopping = threading.Event()
 
@@ -72,17 +73,24 @@ def run_workers(count: int, worker: Worker, projector_env: dict | None,
         except ChildProcessError:
             break
         if projector is not None and pid == projector.process.pid:
-            if not stopping.is_set():  # it died on its own: start another
+            if stopping.is_set():
+                continue
+            if time.monotonic() - projector_started > FAILED_START_SECONDS:
                 logger.warning("the projector exited: starting another")
-                projector = ProjectorProcess(projector_env)
+                projector, projector_started = (ProjectorProcess(projector_env),
+                                                time.monotonic())
+            else:  # it could not start: neither would another
+                logger.error("the projector could not start: stopping")
+                code = 1
+                stop(signal.SIGTERM, None)
             continue
         if pid not in children:
             continue
-        started = children.pop(pid)
+        began = children.pop(pid)
         exit_code = os.waitstatus_to_exitcode(status)
         if stopping.is_set():
             code = code or exit_code
-        elif time.monotonic() - started > FAILED_START_SECONDS:
+        elif time.monotonic() - began > FAILED_START_SECONDS:
             logger.warning("worker %s exited (%s): starting another", pid, exit_code)
             children[_fork(worker, projector)] = time.monotonic()
         else:  # it could not start: neither will another

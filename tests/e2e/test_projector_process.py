@@ -85,9 +85,9 @@ def workers_server(tmp_path, workers: int = 2):
 
 def test_worker_processes_share_the_port_and_stop_together(tmp_path):
     server = workers_server(tmp_path)
-    children = children_of(server.process.pid)
-    assert len(children) == 3  # two workers and the projector
     try:
+        children = children_of(server.process.pid)
+        assert len(children) == 3  # two workers and the projector
         session = server.session("alice-token")
         ids = set()
         for n in range(20):
