@@ -18,6 +18,7 @@ from eventsourcing.utils import EnvType
 
 from application.config import policy_from_env
 from application.envelopes import as_commands
+from application.contention import Contention
 from application.history import StoredHistory
 from application.intake import Intake
 from application.requests import Registration, Resolution
@@ -62,6 +63,7 @@ class Customers(Application):
         self.clock = clock
         # EventStoreDB appends to one stream at a time; SQL stores save many atomically.
         self.saves_across_customers = "eventstoredb" not in type(self.factory).__module__
+        self.contention = Contention()
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
         self.on_saved: Callable[[], None] | None = None  # told after each save
         self.snapshot_writer = SnapshotWriter(
@@ -208,8 +210,7 @@ class Customers(Application):
         customer = self.load_for_update(customer_id)
         if customer is None:
             raise CustomerNotFoundError(customer_id)
-        for event in self.events.get(customer_id, gt=customer.version):
-            event.mutate(customer)
+        self.catch_up(customer)
         return customer
 
     def history(self, customer_id: UUID) -> list[Customer.Recorded]:
@@ -227,6 +228,11 @@ class Customers(Application):
             return self.repository.get(customer_id, deepcopy_from_cache=False)
         except AggregateNotFoundError:
             return None
+
+    def catch_up(self, customer: Customer) -> None:
+        """Apply to a cached customer (its lock held) what other processes recorded."""
+        for event in self.events.get(customer.id, gt=customer.version):
+            event.mutate(customer)
 
     def forget(self, customer_ids: Iterable[UUID]) -> None:
         """Drop customers from the cache (their unsaved changes with them)."""

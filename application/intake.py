@@ -4,6 +4,7 @@ lost a race decided again and saved together."""
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -11,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import EventStore, IntegrityError, Recording
 
+from application.contention import Contention
 from application.history import StoredHistory
 from application.results import Result
 from customer_domain.commands import Command, Sender
@@ -22,6 +24,8 @@ from customer_domain.vocabulary import Reason
 
 Items = list[tuple[int, Command]]
 Decided = dict[UUID, tuple[Customer | None, list[tuple]]]
+# How PostgreSQL names the row a save could not insert.
+_CONFLICTING_KEY = re.compile(r"\(originator_id, originator_version\)=\(([0-9a-f-]{36}),")
 # Refusals that record nothing, for want of a version or a conflict that the
 # cached customer may simply not have seen yet.
 REFUSED_ON_WHAT_IS_MISSING = frozenset({Reason.BASE_VERSION_AHEAD, Reason.CONFLICT_NOT_FOUND})
@@ -33,8 +37,11 @@ class CustomerStore(Protocol):
     policy: Policy
     events: EventStore
     saves_across_customers: bool  # whether one save may hold several customers
+    contention: Contention  # the customers that recently lost a race
 
     def load_for_update(self, customer_id: UUID) -> Customer | None: ...
+
+    def catch_up(self, customer: Customer) -> None: ...
 
     def save(self, *customers: Customer | None, **kwargs: Any) -> list[Recording]: ...
 
@@ -80,6 +87,7 @@ class Intake:
                 return [self.results[index] for index in range(len(batch))]
             # Only the customers another writer changed first are decided
             # again, on their new state, and saved together again.
+            self.app.contention.lost(lost)
             self.app.forget(lost)
             time.sleep(random.uniform(0, 0.002 * attempt))
             decided = {cid: self._decide(groups[cid]) for cid in lost}
@@ -97,21 +105,42 @@ class Intake:
                 except IntegrityError:
                     lost.append(customer_id)
             return lost
+        contended = self.app.contention
+        calm = {cid: outcome for cid, outcome in decided.items() if cid not in contended}
+        hot = {cid: outcome for cid, outcome in decided.items() if cid in contended}
+        return [cid for part in (calm, hot) if part for cid in self._save_group(part)]
+
+    def _save_group(self, decided: Decided) -> list[UUID]:
+        """Save the customers in one transaction; if one lost to another
+        writer, those that did not in another. The customers that lost."""
         events = {cid: list(customer.pending_events) if customer else []
                   for cid, (customer, _) in decided.items()}
-        try:
-            self._save(decided, [customer for customer, _ in decided.values()])
-        except IntegrityError:
-            lost = [cid for cid in decided if self._overtaken(cid, events[cid])]
-            kept = {cid: outcome for cid, outcome in decided.items() if cid not in lost}
-            if not lost or not kept:
-                return list(decided)
-            try:  # what the others decided still holds: their events, as they are
-                self._save(kept, [event for cid in kept for event in events[cid]])
-            except IntegrityError:
-                return list(decided)
-            return lost
-        return []
+        objs: list = [customer for customer, _ in decided.values()]
+        lost: list[UUID] = []
+        while decided:
+            try:
+                self._save(decided, objs)
+            except IntegrityError as error:
+                losers = self._losers(error, decided, events)
+                if not losers or len(losers) == len(decided):
+                    return lost + list(decided)
+                lost += losers
+                # what the others decided still holds: their events, as they are
+                decided = {cid: outcome for cid, outcome in decided.items()
+                           if cid not in losers}
+                objs = [event for cid in decided for event in events[cid]]
+            else:
+                return lost
+        return lost
+
+    def _losers(self, error: IntegrityError, decided: Decided,
+                events: dict[UUID, list[Customer.Recorded]]) -> list[UUID]:
+        """The customers whose save lost to another writer: the one the store
+        names (PostgreSQL does), else those whose stream moved on."""
+        named = _CONFLICTING_KEY.search(str(error))
+        if named and UUID(named.group(1)) in decided:
+            return [UUID(named.group(1))]
+        return [cid for cid in decided if self._overtaken(cid, events[cid])]
 
     def _overtaken(self, customer_id: UUID, events: list[Customer.Recorded]) -> bool:
         """Whether the store already holds a version these events were to record."""
@@ -122,7 +151,10 @@ class Intake:
 
     def _decide(self, items: Items, reloaded: bool = False
                 ) -> tuple[Customer | None, list[tuple]]:
-        customer = self.app.load_for_update(items[0][1].customer_id)
+        customer_id = items[0][1].customer_id
+        customer = self.app.load_for_update(customer_id)
+        if customer is not None and customer_id in self.app.contention:
+            self.app.catch_up(customer)  # what other processes recorded meanwhile
         verdicts = []
         for index, command in items:
             history = StoredHistory(self.app.events, customer) if customer else None

@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from bench import report_scale  # noqa: E402
+
 TARGETS = {
     "B1": "ours >= 0.5 x (b)",
     "B2": "ours >= 2.5 x (a) and >= 0.35 x (b)",
@@ -139,12 +141,17 @@ def render(results: dict, plot_name: str) -> str:
         f"| naive | {_rate(b7['naive'])} | {b7['naive_lost_edits']} |",
         f"| ours | {_rate(r['B1']['ours'])} ({_ratio(r['B1']['ours'], b7['naive'])}) | "
         f"{b7['ours_lost_edits']} |",
+    ]
+    lines += report_scale.lines(r)
+    lines += [
         "",
         "## Reproduce",
         "",
         "```sh",
         "make bench            # full sizes; writes bench/results/<date>.json and this page",
         "python -m bench --quick   # tiny sizes, a minute",
+        "python -m bench --only B8 --only B9 --only B10   # some figures, into the "
+        "latest results",
         "```",
         "",
     ]
