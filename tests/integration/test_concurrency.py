@@ -157,3 +157,11 @@ def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
     assert [len(first.history(cid)) for cid in customer_ids] == [
         3 if cid == hot else 2 for cid in customer_ids]
     assert first.get_customer(hot).value("supplier") == "A"
+
+    before = len(saves)  # the next batch saves the customer that lost apart, caught up
+    bob.sync(bob.edit(hot, 2, name="Bob again"))
+    results = alice.sync([c for cid in customer_ids
+                          for c in alice.edit(cid, 1 if cid != hot else 2, phone="123")])
+    assert [r.version for r in results] == [4 if cid == hot else 2 for cid in customer_ids]
+    if first.saves_across_customers:
+        assert saves[before:] == [19, 1]
