@@ -13,6 +13,8 @@ import threading
 
 import click
 
+from eventsourcing.persistence import IntegrityError
+
 from application import Customers
 from system import maintenance, settings
 
@@ -66,7 +68,10 @@ def project(interval: float, parent: int | None, prompts: bool, quiet: bool) -> 
     try:
         while not stopping.is_set() and (parent is None or os.getppid() == parent):
             before = directory.position()
-            after = directory.catch_up()
+            try:
+                after = directory.catch_up()
+            except IntegrityError:  # another projector recorded that page first
+                after = directory.position()
             if after != before and not quiet:
                 click.echo(f"projected up to position {after}", err=True)
             wait(interval)
