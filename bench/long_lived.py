@@ -15,7 +15,7 @@ from pathlib import Path
 from types import ModuleType
 
 from application import Customers
-from application.snapshots import SNAPSHOT_EVERY
+from application.snapshots import HISTORY_SHARE, SNAPSHOT_EVERY
 from bench.workload import registrations
 from harness.server import ServerProcess
 from system.directory import CustomerDirectory
@@ -71,8 +71,10 @@ def b8(events: int, warm_commands: int, restarts: int = 3) -> dict:
             colds.append(times[0])
             warms += times[1:]
     cold, warm = statistics.median(colds), statistics.median(warms)
-    return {"events": events, "snapshot_every": SNAPSHOT_EVERY, "cold_s": cold,
+    return {"events": events, "snapshot_every": SNAPSHOT_EVERY,
+            "history_share": HISTORY_SHARE, "cold_s": cold,
             "warm_s": warm, "ratio": cold / warm, "restarts": restarts,
+            "colds_s": colds, "warm_p90_s": statistics.quantiles(warms, n=10)[-1],
             "warm_commands": warm_commands}
 
 
