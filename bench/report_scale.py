@@ -70,6 +70,17 @@ def lines(r: dict) -> list[str]:
             f"| 2 | {two['rate']:,.0f}/s | {_yes(two['exactly_once'])} | "
             f"{_yes(two['read_model_equals_rebuild'])} | {b10['ratio']:.2f}x | at least 1.3x |",
         ]
+        disjoint = b10.get("disjoint")
+        if disjoint:
+            found += [
+                "",
+                "The same work with no customer shared, in the same run: one server "
+                f"{disjoint['one']['rate']:,.0f}/s, two {disjoint['two']['rate']:,.0f}/s "
+                f"({disjoint['ratio']:.2f}x). That is the most two processes can take "
+                "from this machine: its two cores also run PostgreSQL, the projector "
+                "and the clients. The key account costs the rest: a batch that loses "
+                "on a shared customer is rolled back and saved again without it.",
+            ]
     return found
 
 

@@ -132,4 +132,8 @@ def b10(clients: int, batches: int, size: int = 500, own_customers: int = 250,
                 "hot_share": hot_share}
     one = run(1, **settings)
     two = run(2, **settings)
-    return {**settings, "one": one, "two": two, "ratio": two["rate"] / one["rate"]}
+    apart = {**settings, "hot_share": 0.0}  # the same with no customer shared: the ceiling
+    one_apart, two_apart = run(1, **apart), run(2, **apart)
+    return {**settings, "one": one, "two": two, "ratio": two["rate"] / one["rate"],
+            "disjoint": {"one": one_apart, "two": two_apart,
+                         "ratio": two_apart["rate"] / one_apart["rate"]}}

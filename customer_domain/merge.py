@@ -2,8 +2,9 @@
 
 A pure function of the command, who sent it, the customer's state and the
 configured policy. What it needs of older events (the effective time the
-author had seen, a field's value at the base version) it asks of a
-``History``, which reads at most the events after the base version.
+author had seen, a field's value at the base version, the verdict first
+recorded for a re-sent command id) it asks of a ``History``, which reads at
+most the events after the base version, or the one event of a re-sent id.
 """
 
 from __future__ import annotations
