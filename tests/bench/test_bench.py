@@ -26,7 +26,7 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     assert results["B7"]["ours_lost_edits"] == 0
     assert results["B9"]["first_resent"] == {"status": "applied", "version": 0,
                                              "duplicate": True}
-    assert results["B9"]["cached_per_command"] <= 16
+    assert results["B9"]["commands"] == 1_000  # its bytes a command: test_command_index
     if "B10" in results:  # PostgreSQL reachable
         for run in (results["B10"]["one"], results["B10"]["two"]):
             assert run["exactly_once"] and run["read_model_equals_rebuild"], run
