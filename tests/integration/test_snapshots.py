@@ -59,6 +59,7 @@ def test_a_cold_customer_loads_from_its_snapshot_and_still_answers_its_first_com
     for start in range(0, SNAPSHOT_EVERY + 30, 40):
         office.sync([c for v in range(start, start + 40)
                      for c in office.edit(customer_id, v, supplier=f"supplier {v}")])
+    office.sync(office.edit(customer_id, customers.version_of(customer_id), phone="123"))
     customers.snapshot_writer.wait()
     [snapshot] = customers.snapshots.get(customer_id, desc=True, limit=1)
     # taken at the end of the batch that passed SNAPSHOT_EVERY
