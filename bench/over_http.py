@@ -91,6 +91,7 @@ def http_submit_rate(commands: int, customers: int, views: int,
         pull_rate = pulled / (time.perf_counter() - started)
         return {"commands": commands, "customers": customers, "client_threads": threads,
                 "projection_apart": projection_apart, "ours": rate,
+                "server_projection": "off" if projection_apart else "process",
                 "pulled_views": pulled, "pull_rate": pull_rate}
 
 

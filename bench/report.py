@@ -55,9 +55,12 @@ def render(results: dict, plot_name: str) -> str:
         "Batches of 500 mixed commands over the customers, a tenth from stale bases. "
         "Baselines: the raw library on the same store, (a) one event per `save()`, "
         "(b) 500 events per `save()`. B2 is end to end over HTTP (`customers-server`, "
-        "two client threads, the same workload), the server as it ships (its projector "
-        "a child process it prompts after each save); B2-apart runs the server with "
-        "its projection off and `python -m system project` as a second process.",
+        "two client threads, the same workload), the server as it ships ("
+        + ("its projector a child process it prompts after each save"
+           if r.get("B2", {}).get("server_projection") == "process"
+           else "projecting the read model in a thread of its own")
+        + "); B2-apart runs the server with its projection off and "
+        "`python -m system project` as a second process.",
         "",
         "(c) is a floor rather than a target: the raw library recording this "
         "product's own events, 500 per `save()`, with no envelope read and no "
