@@ -12,18 +12,22 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import Recording
+from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.system import RecordingEvent
 from eventsourcing.utils import EnvType
 
 from application.config import policy_from_env
 from application.envelopes import as_commands
+from application.contention import Contention
+from application.history import StoredHistory
 from application.intake import Intake
 from application.requests import Registration, Resolution
 from application.results import Result
+from application.snapshots import BytesAsBase64, SnapshotWriter, snapshot_due
 from application.schema import prepare_store, with_schema_retries
 from customer_domain.commands import Command, Sender
 from customer_domain.customer import Customer
+from customer_domain.snapshot import CustomerSnapshot
 from customer_domain.errors import (
     ConflictNotFoundError,
     CustomerNotFoundError,
@@ -47,6 +51,8 @@ class Customers(Application):
     # fails and is decided again); reads that must be current catch up first.
     env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
     LOCK_STRIPES = 64
+    is_snapshotting_enabled = True
+    snapshot_class = CustomerSnapshot
     log_section_size = 1000  # the projection reads the log in pages this large
 
     def __init__(
@@ -57,22 +63,41 @@ class Customers(Application):
         self.clock = clock
         # EventStoreDB appends to one stream at a time; SQL stores save many atomically.
         self.saves_across_customers = "eventstoredb" not in type(self.factory).__module__
+        self.contention = Contention()
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
+        self.on_saved: Callable[[], None] | None = None  # told after each save
+        self.snapshot_writer = SnapshotWriter(
+            self.snapshots.put if self.snapshots is not None else lambda _: None)
 
     def construct_recorder(self):
         prepare_store(self.factory)
         return with_schema_retries(super().construct_recorder)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
-        """Save, then prompt the projection also on a store that reports no
-        positions for what it saved (EventStoreDB's adapter), which the library
-        does not pass on to followers."""
+        """Save; snapshot the customers it carried past a snapshot point
+        (``application.snapshots``); then prompt the projection also on a store
+        that reports no positions for what it saved (EventStoreDB's adapter),
+        which the library does not pass on to followers."""
+        due = [obj for obj in objs if isinstance(obj, Customer) and snapshot_due(obj)
+               ] if self.snapshots is not None else []
         recordings = super().save(*objs, **kwargs)
+        for customer in due:  # the state just saved, with no read
+            self.snapshot_writer.write(CustomerSnapshot.take(customer))
+        if self.on_saved is not None:
+            self.on_saved()
         if not recordings:
             prompt = RecordingEvent(self.name, [], None)
             for follower in getattr(self, "followers", []):  # as a system's leader
                 follower.receive_recording_event(prompt)
         return recordings
+
+    def close(self) -> None:
+        self.snapshot_writer.close()
+        super().close()
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        transcoder.register(BytesAsBase64())
 
     # The use cases
 
@@ -172,16 +197,20 @@ class Customers(Application):
 
     def has_processed(self, customer_id: UUID, command_id: object) -> bool:
         """Whether a command with this id was already recorded for the customer."""
+        try:
+            command_uuid = UUID(str(command_id))
+        except ValueError:
+            return False
         with self._locked([customer_id]):
-            return str(command_id) in self._current(customer_id).receipts
+            customer = self._current(customer_id)
+            return StoredHistory(self.events, customer).receipt(command_uuid) is not None
 
     def _current(self, customer_id: UUID) -> Customer:
         """The cached customer, caught up with what other processes recorded."""
         customer = self.load_for_update(customer_id)
         if customer is None:
             raise CustomerNotFoundError(customer_id)
-        for event in self.events.get(customer_id, gt=customer.version):
-            event.mutate(customer)
+        self.catch_up(customer)
         return customer
 
     def history(self, customer_id: UUID) -> list[Customer.Recorded]:
@@ -199,6 +228,11 @@ class Customers(Application):
             return self.repository.get(customer_id, deepcopy_from_cache=False)
         except AggregateNotFoundError:
             return None
+
+    def catch_up(self, customer: Customer) -> None:
+        """Apply to a cached customer (its lock held) what other processes recorded."""
+        for event in self.events.get(customer.id, gt=customer.version):
+            event.mutate(customer)
 
     def forget(self, customer_ids: Iterable[UUID]) -> None:
         """Drop customers from the cache (their unsaved changes with them)."""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import EventStore
 
 from customer_domain.customer import Customer
+from customer_domain.state import Receipt
 
 
 class StoredHistory:
@@ -38,6 +40,16 @@ class StoredHistory:
             if field in event.changes():
                 return event.previous["value"]
         return self.customer.value(field)
+
+    def receipt(self, command_id: UUID) -> Receipt | None:
+        """Confirmed against the event at each version the customer's index
+        names for the id: one event read for a re-send, none for a new id but
+        about once in 2**32."""
+        for version in self.customer.commands.versions_of(command_id):
+            event = next(self._events_after(version - 1, page_size=1))
+            if event.command_id == command_id:
+                return event.receipt()
+        return None
 
     def _events_after(self, version: int, page_size: int) -> Iterator[Customer.Recorded]:
         """Events after ``version``, read in pages that grow from ``page_size``."""

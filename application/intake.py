@@ -1,8 +1,10 @@
-"""One batch being decided and saved: group commit with per-customer retry."""
+"""One batch being decided and saved: group commit, and the customers that
+lost a race decided again and saved together."""
 
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Iterable
 from typing import Any, Protocol
@@ -10,6 +12,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import EventStore, IntegrityError, Recording
 
+from application.contention import Contention
 from application.history import StoredHistory
 from application.results import Result
 from customer_domain.commands import Command, Sender
@@ -20,6 +23,9 @@ from customer_domain.policy import Policy
 from customer_domain.vocabulary import Reason
 
 Items = list[tuple[int, Command]]
+Decided = dict[UUID, tuple[Customer | None, list[tuple]]]
+# How PostgreSQL names the row a save could not insert.
+_CONFLICTING_KEY = re.compile(r"\(originator_id, originator_version\)=\(([0-9a-f-]{36}),")
 # Refusals that record nothing, for want of a version or a conflict that the
 # cached customer may simply not have seen yet.
 REFUSED_ON_WHAT_IS_MISSING = frozenset({Reason.BASE_VERSION_AHEAD, Reason.CONFLICT_NOT_FOUND})
@@ -31,8 +37,11 @@ class CustomerStore(Protocol):
     policy: Policy
     events: EventStore
     saves_across_customers: bool  # whether one save may hold several customers
+    contention: Contention  # the customers that recently lost a race
 
     def load_for_update(self, customer_id: UUID) -> Customer | None: ...
+
+    def catch_up(self, customer: Customer) -> None: ...
 
     def save(self, *customers: Customer | None, **kwargs: Any) -> list[Recording]: ...
 
@@ -46,7 +55,8 @@ class ConcurrencyError(Exception):
 class Intake:
     """Decides a batch customer by customer (each in request order), saves the
     events of all customers in as few transactions as the store allows, and
-    decides again, on its new state, any customer another writer changed first."""
+    decides again, on their new state, the customers another writer changed
+    first, saving those together again (with a growing random pause)."""
 
     MAX_ATTEMPTS = 30
 
@@ -71,44 +81,89 @@ class Intake:
         for index, command in enumerate(batch):
             groups.setdefault(command.customer_id, []).append((index, command))
         decided = {cid: self._decide(items) for cid, items in groups.items()}
-        if self.app.saves_across_customers:
-            parts = [decided]
-        else:
-            parts = [{cid: outcome} for cid, outcome in decided.items()]
-        for part in parts:
-            try:
-                self._save(part)
-            except IntegrityError:
-                self.app.forget(part)
-                for customer_id in part:
-                    self._retry(groups[customer_id])
-        return [self.results[index] for index in range(len(batch))]
-
-    def _retry(self, items: Items) -> None:
-        customer_id = items[0][1].customer_id
-        for attempt in range(self.MAX_ATTEMPTS):
+        for attempt in range(1, self.MAX_ATTEMPTS + 1):
+            lost = self._save_all(decided)
+            if not lost:
+                return [self.results[index] for index in range(len(batch))]
+            # Only the customers another writer changed first are decided
+            # again, on their new state, and saved together again.
+            self.app.contention.lost(lost)
+            self.app.forget(lost)
             time.sleep(random.uniform(0, 0.002 * attempt))
-            try:
-                self._save({customer_id: self._decide(items)})
-            except IntegrityError:
-                self.app.forget([customer_id])
-            else:
-                return
-        msg = f"customer {customer_id} changed under every attempt"
+            decided = {cid: self._decide(groups[cid]) for cid in lost}
+        msg = f"customers {sorted(map(str, decided))} changed under every attempt"
         raise ConcurrencyError(msg)
+
+    def _save_all(self, decided: Decided) -> list[UUID]:
+        """Save what was decided in as few transactions as the store allows;
+        the customers whose save lost to another writer."""
+        if not self.app.saves_across_customers:
+            lost = []
+            for customer_id, outcome in decided.items():
+                try:
+                    self._save({customer_id: outcome}, [outcome[0]])
+                except IntegrityError:
+                    lost.append(customer_id)
+            return lost
+        contended = self.app.contention
+        calm = {cid: outcome for cid, outcome in decided.items() if cid not in contended}
+        hot = {cid: outcome for cid, outcome in decided.items() if cid in contended}
+        return [cid for part in (calm, hot) if part for cid in self._save_group(part)]
+
+    def _save_group(self, decided: Decided) -> list[UUID]:
+        """Save the customers in one transaction; if one lost to another
+        writer, those that did not in another. The customers that lost."""
+        events = {cid: list(customer.pending_events) if customer else []
+                  for cid, (customer, _) in decided.items()}
+        objs: list = [customer for customer, _ in decided.values()]
+        lost: list[UUID] = []
+        while decided:
+            try:
+                self._save(decided, objs)
+            except IntegrityError as error:
+                losers = self._losers(error, decided, events)
+                if not losers or len(losers) == len(decided):
+                    return lost + list(decided)
+                lost += losers
+                # what the others decided still holds: their events, as they are
+                decided = {cid: outcome for cid, outcome in decided.items()
+                           if cid not in losers}
+                objs = [event for cid in decided for event in events[cid]]
+            else:
+                return lost
+        return lost
+
+    def _losers(self, error: IntegrityError, decided: Decided,
+                events: dict[UUID, list[Customer.Recorded]]) -> list[UUID]:
+        """The customers whose save lost to another writer: the one the store
+        names (PostgreSQL does), else those whose stream moved on."""
+        named = _CONFLICTING_KEY.search(str(error))
+        if named and UUID(named.group(1)) in decided:
+            return [UUID(named.group(1))]
+        return [cid for cid in decided if self._overtaken(cid, events[cid])]
+
+    def _overtaken(self, customer_id: UUID, events: list[Customer.Recorded]) -> bool:
+        """Whether the store already holds a version these events were to record."""
+        if not events:
+            return False
+        first = events[0].originator_version
+        return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
     def _decide(self, items: Items, reloaded: bool = False
                 ) -> tuple[Customer | None, list[tuple]]:
-        customer = self.app.load_for_update(items[0][1].customer_id)
+        customer_id = items[0][1].customer_id
+        customer = self.app.load_for_update(customer_id)
+        if customer is not None and customer_id in self.app.contention:
+            self.app.catch_up(customer)  # what other processes recorded meanwhile
         verdicts = []
         for index, command in items:
+            history = StoredHistory(self.app.events, customer) if customer else None
             try:
-                self._check_expected_version(customer, command)
+                self._check_expected_version(history, command)
             except VersionMismatchError:
                 if reloaded:
                     raise
                 return self._reloaded(items)
-            history = StoredHistory(self.app.events, customer) if customer else None
             decision = decide(command, self.sender, customer, history, self.app.policy)
             if decision.reason in REFUSED_ON_WHAT_IS_MISSING and not reloaded:
                 return self._reloaded(items)
@@ -125,14 +180,17 @@ class Intake:
         self.app.forget([items[0][1].customer_id])
         return self._decide(items, reloaded=True)
 
-    def _check_expected_version(self, customer: Customer | None, command: Command) -> None:
-        if (self.expected_version is not None and customer is not None
-                and command.key not in customer.receipts
-                and customer.version != self.expected_version):
-            raise VersionMismatchError(customer.id, customer.version)
+    def _check_expected_version(self, history: StoredHistory | None,
+                                command: Command) -> None:
+        if (self.expected_version is not None and history is not None
+                and history.customer.version != self.expected_version
+                and history.receipt(command.command_id) is None):
+            raise VersionMismatchError(history.customer.id, history.customer.version)
 
-    def _save(self, decided: dict[UUID, tuple[Customer | None, list[tuple]]]) -> None:
-        recordings = self.app.save(*(customer for customer, _ in decided.values()))
+    def _save(self, decided: Decided, objs: list) -> None:
+        """Save ``objs`` (the decided customers, or their events) in one
+        transaction, and the results of what was decided."""
+        recordings = self.app.save(*objs)
         positions = {
             (r.domain_event.originator_id, r.domain_event.originator_version): (
                 r.notification.id

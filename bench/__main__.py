@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sqlite3
@@ -11,7 +12,15 @@ from pathlib import Path
 
 import click
 
-from bench import instructions, measures, naive, over_http, report
+from bench import (
+    instructions,
+    long_lived,
+    measures,
+    naive,
+    over_http,
+    report,
+    scale_out,
+)
 from harness.postgres import connect, postgres_reachable
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +29,19 @@ SIZES = {  # full, quick
     "long_history": (10_000, 500), "short_history": (10, 10), "b3_commands": (200, 30),
     "lag_seconds": (15, 3), "pull_views": (10_000, 500),
     "b6_customers": (100_000, 1_000), "b6_touched": (20_000, 500),
+    "b8_events": (10_000, 500), "b8_warm": (30, 5), "b8_restarts": (5, 1),
+    "b9_commands": (100_000, 1_000), "b10_batches": (5, 1), "b10_size": (500, 100),
 }
+ALONE = ("B8", "B9", "B10")  # the figures --only can run
+
+
+def measure_alone(name: str, size: dict) -> dict:
+    """One of the figures that need no other's result."""
+    if name == "B8":
+        return long_lived.b8(size["b8_events"], size["b8_warm"], size["b8_restarts"])
+    if name == "B9":
+        return long_lived.b9(size["b9_commands"])
+    return scale_out.b10(clients=4, batches=size["b10_batches"], size=size["b10_size"])
 
 
 def postgres_version() -> str | None:
@@ -36,9 +57,14 @@ def postgres_version() -> str | None:
 @click.option("--out", default=str(ROOT / "bench" / "results"), type=click.Path(path_type=Path))
 @click.option("--page", default=str(ROOT / "docs" / "benchmarks.md"),
               type=click.Path(path_type=Path))
-def main(quick: bool, repeat: int, out: Path, page: Path) -> None:
+@click.option("--only", multiple=True, type=click.Choice(ALONE),
+              help="Run only these figures, into the latest results in --out.")
+def main(quick: bool, repeat: int, out: Path, page: Path, only: tuple[str, ...]) -> None:
     size = {name: values[1 if quick else 0] for name, values in SIZES.items()}
     pg = postgres_version()
+    if only:
+        run_alone(only, size, quick, out, page, pg)
+        return
 
     def step(name: str) -> None:
         click.echo(f"{name} ...", err=True)
@@ -73,6 +99,10 @@ def main(quick: bool, repeat: int, out: Path, page: Path) -> None:
     step("B7 the naive design")
     results["B7"] = {**naive.naive(size["commands"], size["customers"]),
                      "ours_lost_edits": naive.ours_lost(size["commands"], size["customers"])}
+    for name in ALONE:
+        if name != "B10" or pg:
+            step(name)
+            results[name] = measure_alone(name, size)
     run = {
         "date": date.today().isoformat(),
         "command": "python -m bench" + (" --quick" if quick else "") + f" --repeat {repeat}",
@@ -85,6 +115,25 @@ def main(quick: bool, repeat: int, out: Path, page: Path) -> None:
     json_path = out / f"{run['date']}{'-quick' if quick else ''}.json"
     report.write(run, json_path, page, page.with_suffix(".png"))
     click.echo(f"wrote {json_path} and {page}")
+
+
+def run_alone(only: tuple[str, ...], size: dict, quick: bool, out: Path, page: Path,
+              pg: str | None) -> None:
+    """Measure ``only`` and write them into the latest results and the page."""
+    found = sorted(out.glob("*-quick.json" if quick else "????-??-??.json"))
+    if not found:
+        raise click.ClickException(f"no results in {out} to add to: run them all first")
+    run = json.loads(found[-1].read_text())
+    command = "python -m bench" + (" --quick" if quick else "") + "".join(
+        f" --only {name}" for name in only)
+    for name in only:
+        if name == "B10" and not pg:
+            raise click.ClickException("B10 needs PostgreSQL, which is not reachable")
+        click.echo(f"{name} ...", err=True)
+        run["results"][name] = {**measure_alone(name, size), "measured": {
+            "date": date.today().isoformat(), "command": command}}
+    report.write(run, found[-1], page, page.with_suffix(".png"))
+    click.echo(f"wrote {found[-1]} and {page}")
 
 
 if __name__ == "__main__":

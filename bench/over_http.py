@@ -42,9 +42,9 @@ def post_batches(server: ServerProcess, batches, workload: Workload,
 
 @contextmanager
 def serving(folder: Path, projection_apart: bool) -> Iterator[ServerProcess]:
-    """customers-server on SQLite files in ``folder``, projecting in a thread of
-    its own; or, ``projection_apart``, with its projection off and a projector
-    process (``python -m system project``) following the same files."""
+    """customers-server on SQLite files in ``folder``, as it ships (its projector
+    a child process); or, ``projection_apart``, with its projection off and a
+    projector process (``python -m system project``) following the same files."""
     if not projection_apart:
         with ServerProcess(folder, tokens=BENCH_TOKENS) as server:
             yield server
@@ -91,6 +91,7 @@ def http_submit_rate(commands: int, customers: int, views: int,
         pull_rate = pulled / (time.perf_counter() - started)
         return {"commands": commands, "customers": customers, "client_threads": threads,
                 "projection_apart": projection_apart, "ours": rate,
+                "server_projection": "off" if projection_apart else "process",
                 "pulled_views": pulled, "pull_rate": pull_rate}
 
 

@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from bench import report_scale  # noqa: E402
+
 TARGETS = {
     "B1": "ours >= 0.5 x (b)",
     "B2": "ours >= 2.5 x (a) and >= 0.35 x (b)",
@@ -53,9 +55,12 @@ def render(results: dict, plot_name: str) -> str:
         "Batches of 500 mixed commands over the customers, a tenth from stale bases. "
         "Baselines: the raw library on the same store, (a) one event per `save()`, "
         "(b) 500 events per `save()`. B2 is end to end over HTTP (`customers-server`, "
-        "two client threads, the same workload), the server projecting the read model "
-        "in a thread of its own as it ships; B2-apart runs the server with its "
-        "projection off and `python -m system project` as a second process.",
+        "two client threads, the same workload), the server as it ships ("
+        + ("its projector a child process it prompts after each save"
+           if r.get("B2", {}).get("server_projection") == "process"
+           else "projecting the read model in a thread of its own")
+        + "); B2-apart runs the server with its projection off and "
+        "`python -m system project` as a second process.",
         "",
         "(c) is a floor rather than a target: the raw library recording this "
         "product's own events, 500 per `save()`, with no envelope read and no "
@@ -139,12 +144,17 @@ def render(results: dict, plot_name: str) -> str:
         f"| naive | {_rate(b7['naive'])} | {b7['naive_lost_edits']} |",
         f"| ours | {_rate(r['B1']['ours'])} ({_ratio(r['B1']['ours'], b7['naive'])}) | "
         f"{b7['ours_lost_edits']} |",
+    ]
+    lines += report_scale.lines(r)
+    lines += [
         "",
         "## Reproduce",
         "",
         "```sh",
         "make bench            # full sizes; writes bench/results/<date>.json and this page",
         "python -m bench --quick   # tiny sizes, a minute",
+        "python -m bench --only B8 --only B9 --only B10   # some figures, into the "
+        "latest results",
         "```",
         "",
     ]

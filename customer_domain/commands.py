@@ -39,7 +39,7 @@ class Command:
 
     @cached_property
     def key(self) -> str:
-        """The command id as text, as receipts and stamps hold it."""
+        """The command id as text, as stamps hold it."""
         return str(self.command_id)
 
     @cached_property

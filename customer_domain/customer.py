@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 
+from customer_domain.command_index import CommandIndex
 from customer_domain.state import ChangeMarks, Conflict, FieldValue, Receipt
 from customer_domain.vocabulary import CLOSED, FIELDS
 
@@ -37,18 +38,16 @@ class Customer(Aggregate):
         latest_effective_at: datetime
 
         def apply(self, customer: Customer) -> None:
-            customer.receipts[str(self.command_id)] = Receipt(
-                self.originator_version,
-                self.fingerprint,
-                self.verdict,
-                self.reason,
-                self.detail,
-                self.conflict_id,
-            )
+            customer.commands.add(self.command_id, self.originator_version)
             customer.client_clocks[self.client_id] = self.effective_at
             recent = customer.recent_latest_effective_at
             recent.append(self.latest_effective_at)
             del recent[:-RECENT]
+
+        def receipt(self) -> Receipt:
+            """The verdict this event recorded, as a re-send is answered."""
+            return Receipt(self.originator_version, self.fingerprint, self.verdict,
+                           self.reason, self.detail, self.conflict_id)
 
         def provenance(self, value: Any) -> FieldValue:
             return FieldValue(
@@ -207,7 +206,9 @@ class Customer(Aggregate):
         self.any_field_marks = ChangeMarks()
         self.conflicts: dict[UUID, Conflict] = {}
         self.open_conflicts: dict[str, UUID] = {}
-        self.receipts: dict[str, Receipt] = {}
+        # Which command each version recorded, to answer re-sends (the
+        # events themselves hold the verdicts).
+        self.commands = CommandIndex()
         self.client_clocks: dict[str, datetime] = {}
         # The latest effective time at each of the last RECENT versions, oldest first.
         self.recent_latest_effective_at: list[datetime] = []

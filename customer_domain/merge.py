@@ -2,8 +2,9 @@
 
 A pure function of the command, who sent it, the customer's state and the
 configured policy. What it needs of older events (the effective time the
-author had seen, a field's value at the base version) it asks of a
-``History``, which reads at most the events after the base version.
+author had seen, a field's value at the base version, the verdict first
+recorded for a re-sent command id) it asks of a ``History``, which reads at
+most the events after the base version, or the one event of a re-sent id.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from customer_domain.customer import Customer
 from customer_domain.errors import InvalidValueError
 from customer_domain.fields import check_value
 from customer_domain.policy import Policy
+from customer_domain.state import Receipt
 from customer_domain.stamps import Stamp, effective_time
 from customer_domain.vocabulary import (
     ACTIVE,
@@ -45,6 +47,9 @@ class History(Protocol):
 
     def value_at(self, field: str, version: int) -> Any:
         """The value ``field`` had at ``version``."""
+
+    def receipt(self, command_id: UUID) -> Receipt | None:
+        """The verdict first recorded for ``command_id``, if it was recorded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +100,8 @@ def decide(
         if command.type == REGISTER:
             return _register(command, sender)
         return Decision(Verdict.REJECTED, Reason.CUSTOMER_NOT_FOUND, "no customer has this id")
-    receipt = customer.receipts.get(command.key)
+    assert history is not None
+    receipt = history.receipt(command.command_id)
     if receipt is not None:
         if receipt.fingerprint != command.fingerprint:
             return _refused(customer, Reason.COMMAND_ID_REUSED, "this command_id was "
@@ -108,7 +114,6 @@ def decide(
     if command.base_version > customer.version:
         return _refused(customer, Reason.BASE_VERSION_AHEAD, f"the customer is only at "
                         f"version {customer.version}")
-    assert history is not None
     seen_until = history.latest_effective_at(command.base_version)
     record = _Recorder(command, sender, customer, seen_until)
     if command.type == RESOLVE:

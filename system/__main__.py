@@ -6,11 +6,14 @@ Persistence comes from the environment, as for the server.
 from __future__ import annotations
 
 import os
+import select
 import signal
 import sys
 import threading
 
 import click
+
+from eventsourcing.persistence import IntegrityError
 
 from application import Customers
 from system import maintenance, settings
@@ -21,6 +24,19 @@ def _stop_on_signals() -> threading.Event:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stopping.set())
     return stopping
+
+
+def _prompted(stopping: threading.Event):
+    """A wait that ends early when a prompt arrives on stdin; at its end (the
+    process that prompted is gone), stops."""
+    def wait(timeout: float) -> None:
+        try:
+            ready, _, _ = select.select([sys.stdin.fileno()], [], [], timeout)
+        except InterruptedError:
+            return
+        if ready and not os.read(sys.stdin.fileno(), 65536):
+            stopping.set()
+    return wait
 
 
 @click.group()
@@ -35,19 +51,30 @@ def cli() -> None:
 @cli.command()
 @click.option("--interval", default=0.5, show_default=True,
               help="Seconds between looks at the store when idle.")
-def project(interval: float) -> None:
+@click.option("--parent", type=int, default=None,
+              help="Stop when the process with this id is no longer this one's parent.")
+@click.option("--prompts", is_flag=True,
+              help="Look at the store at once on each line read from stdin; stop at "
+                   "its end.")
+@click.option("--quiet", is_flag=True, help="Say nothing of the positions reached.")
+def project(interval: float, parent: int | None, prompts: bool, quiet: bool) -> None:
     """Follow the customers' store and project the read model until stopped."""
     stopping = _stop_on_signals()
+    wait = _prompted(stopping) if prompts else stopping.wait
     customers = Customers()
     directory = maintenance.follower(customers)
-    click.echo(f"projecting from position {directory.position()}", err=True)
+    if not quiet:
+        click.echo(f"projecting from position {directory.position()}", err=True)
     try:
-        while not stopping.is_set():
+        while not stopping.is_set() and (parent is None or os.getppid() == parent):
             before = directory.position()
-            after = directory.catch_up()
-            if after != before:
+            try:
+                after = directory.catch_up()
+            except IntegrityError:  # another projector recorded that page first
+                after = directory.position()
+            if after != before and not quiet:
                 click.echo(f"projected up to position {after}", err=True)
-            stopping.wait(interval)
+            wait(interval)
     finally:
         directory.close()
         customers.close()

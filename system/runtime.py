@@ -7,15 +7,22 @@
 - ``threads``: the library's multi-threaded runner; the projection runs
   behind the writes (the server), prompted by every save and every
   ``poll_interval`` seconds so it also sees what other processes wrote;
+- ``process``: the projector (``python -m system project``) runs as a child
+  of this process, on its own interpreter lock; it stops with this process
+  (the server's default on a store other processes can open);
 - ``off``: this process only writes and reads; a separate projector
   (``python -m system project``) follows the store.
+
+Reads that wait for ``min_position`` read the position from the read
+model's store, so they work whichever process projects.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from eventsourcing.system import (
     MultiThreadedRunner,
@@ -27,6 +34,7 @@ from eventsourcing.system import (
 from application import Customers
 from system import customer_system
 from system.directory import CustomerDirectory
+from system.projector import ProjectorProcess, shares_store
 from system.recorders import UPSTREAM
 from system.settings import PROJECTIONS
 
@@ -35,7 +43,10 @@ class Deployment:
     """The applications of one process, and how its projection runs."""
 
     def __init__(self, env: Mapping[str, str] | None = None, projection: str = "sync",
-                 poll_interval: float = 1.0) -> None:
+                 poll_interval: float = 1.0, prompt: Callable[[], None] | None = None
+                 ) -> None:
+        """``prompt``, with the projection off: what to tell a projector
+        running elsewhere after each save."""
         if projection not in PROJECTIONS:
             msg = f"unknown projection {projection!r}: use one of {', '.join(PROJECTIONS)}"
             raise ValueError(msg)
@@ -43,9 +54,18 @@ class Deployment:
         env = dict(env or {})
         self.runner: Runner | None = None
         self._stopping = threading.Event()
-        if projection == "off":
+        self.projector: ProjectorProcess | None = None
+        if projection in ("off", "process"):
+            if projection == "process" and not shares_store({**os.environ, **env}):
+                msg = "the projection cannot run in a process of its own on an in-memory store"
+                raise ValueError(msg)
             self.customers = Customers(env=env)
             self.directory = CustomerDirectory(env=env)
+            if projection == "process":
+                self.projector = ProjectorProcess(env)
+                prompt = self.projector.prompt
+            if prompt is not None:
+                self.customers.on_saved = prompt
             return
         runner_class = SingleThreadedRunner if projection == "sync" else MultiThreadedRunner
         self.runner = runner_class(customer_system, env=env)
@@ -72,6 +92,8 @@ class Deployment:
     @property
     def projection_error(self) -> Exception | None:
         """Why the projection stopped, if it has."""
+        if self.projector is not None:
+            return self.projector.error
         if isinstance(self.runner, MultiThreadedRunner):
             # The runner keeps the error that stopped a thread on the thread only.
             return self.runner.threads[CustomerDirectory.name].error
@@ -93,6 +115,8 @@ class Deployment:
 
     def stop(self) -> None:
         self._stopping.set()
+        if self.projector is not None:
+            self.projector.stop()
         if self.runner is not None:
             self.runner.stop()
         else:

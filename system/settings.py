@@ -15,9 +15,10 @@ from eventsourcing.utils import Environment
 from application import Customers
 from application.config import policy_from_env
 from system.directory import CustomerDirectory
+from system.projector import shares_store
 from system.recorders import MODULES as READ_MODEL_STORES
 
-PROJECTIONS = ("sync", "threads", "off")
+PROJECTIONS = ("sync", "threads", "process", "off")
 EMBEDDED = "eventsourcing.sqlite"
 POSTGRES = "eventsourcing.postgres"
 EVENTSTOREDB = "eventsourcing_eventstoredb"
@@ -47,7 +48,7 @@ class SettingError(ValueError):
 class Settings:
     auth_tokens: dict[str, str]
     read_wait_seconds: float = 5.0
-    projection: str = "threads"
+    projection: str = "process"
     persistence: dict[str, str] = field(default_factory=dict)  # the deployment's env
 
 
@@ -65,7 +66,7 @@ def read(environ: Mapping[str, str], data_dir: Path, tokens: str | None = None
         auth_tokens=parse_tokens(environ.get("AUTH_TOKENS", "") if tokens is None
                                  else tokens),
         read_wait_seconds=read_wait_seconds(environ),
-        projection=projection(environ),
+        projection=projection(environ, {**environ, **persistence}),
         persistence=persistence,
     )
 
@@ -98,10 +99,18 @@ def read_wait_seconds(environ: Mapping[str, str]) -> float:
     return seconds
 
 
-def projection(environ: Mapping[str, str]) -> str:
-    chosen = environ.get("PROJECTION") or "threads"
+def projection(environ: Mapping[str, str], stores: Mapping[str, str] | None = None
+               ) -> str:
+    """How the server projects (``PROJECTION``): by default in a process of its
+    own, or in a thread on an in-memory store, which no other process can open."""
+    default = "process" if shares_store(stores if stores is not None else environ) \
+        else "threads"
+    chosen = environ.get("PROJECTION") or default
     if chosen not in PROJECTIONS:
         raise SettingError("PROJECTION", f"{chosen!r} is not one of {', '.join(PROJECTIONS)}")
+    if chosen == "process" and default != "process":
+        raise SettingError("PROJECTION", "'process' needs a store other processes can "
+                                         "open, not an in-memory one")
     return chosen
 
 

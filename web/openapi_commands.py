@@ -9,7 +9,7 @@ from apispec.ext.marshmallow.common import make_schema_key
 from marshmallow import Schema, fields, validate
 
 from application.envelopes import PAYLOAD_SCHEMAS, CommandSchema
-from customer_domain.commands import REGISTER
+from customer_domain.vocabulary import REGISTER
 from web.schemas import CustomerCommandRequest
 
 

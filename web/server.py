@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -14,8 +15,10 @@ from eventsourcing.persistence import PersistenceError
 from waitress import wasyncore
 
 from system import settings
+from system.projector import ProjectorProcess
 from system.runtime import Deployment
 from web import create_app
+from web import workers as workers_
 
 DEMO_TOKENS = "alice-token=alice,bob-token=bob"
 logger = logging.getLogger("customers.server")
@@ -39,8 +42,11 @@ def _fail(message: str) -> None:
               help="Where the embedded SQLite files live.")
 @click.option("--demo", is_flag=True, help="Use the demo tokens alice-token and bob-token.")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
-              help="Worker threads serving requests.")
-def main(host: str, port: int, data_dir: Path, demo: bool, threads: int) -> None:
+              help="Worker threads serving requests (in each worker process).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes sharing the port, each with its own interpreter.")
+def main(host: str, port: int, data_dir: Path, demo: bool, threads: int,
+         workers: int) -> None:
     """Serve the customers API. Persistence comes from the environment
     (the eventsourcing library's variables), SQLite files in --data-dir by default."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -60,12 +66,9 @@ def main(host: str, port: int, data_dir: Path, demo: bool, threads: int) -> None
     except settings.SettingError as error:
         _fail(str(error))
     env = config.persistence
-    try:
-        if env:
-            data_dir.mkdir(parents=True, exist_ok=True)
-        deployment = Deployment(env, projection=config.projection)
-    except (OSError, ValueError, PersistenceError) as error:
-        _fail(" ".join(str(error).split()))  # one line, whatever the store said
+    if workers > 1:
+        sys.exit(serve_workers(host, port, data_dir, threads, workers, config))
+    deployment = _deployment(env, config.projection, data_dir)
     app = create_app({"DEPLOYMENT": deployment, "AUTH_TOKENS": config.auth_tokens,
                       "READ_WAIT_SECONDS": config.read_wait_seconds})
     try:
@@ -73,10 +76,54 @@ def main(host: str, port: int, data_dir: Path, demo: bool, threads: int) -> None
     except OSError as error:
         deployment.stop()
         _fail(f"cannot listen on {host}:{port}: {error}")
-    where = f"SQLite files in {data_dir.resolve()}" if env else "the store the environment names"
-    click.echo(f"serving on http://{server.effective_host}:{server.effective_port} "
-               f"(data: {where}; projection: {config.projection})", err=True)
+    _announce(server.effective_host, server.effective_port, data_dir, config)
     serve(server, deployment)
+
+
+def serve_workers(host: str, port: int, data_dir: Path, threads: int, workers: int,
+                  config: settings.Settings) -> int:
+    """``workers`` server processes on one socket, the projection in a process of
+    its own (or off: a projector runs elsewhere)."""
+    if config.projection not in ("process", "off"):
+        _fail(f"--workers needs PROJECTION=process or off, not {config.projection}")
+    env = config.persistence
+    _deployment(env, "off", data_dir).stop()  # the stores reachable, their tables made
+    try:
+        sock = workers_.listening_socket(host, port)
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port}: {error}")
+
+    def worker(projector: ProjectorProcess | None) -> None:
+        deployment = _deployment(env, "off", data_dir,
+                                 projector.prompt if projector else None)
+        app = create_app({"DEPLOYMENT": deployment, "AUTH_TOKENS": config.auth_tokens,
+                          "READ_WAIT_SECONDS": config.read_wait_seconds})
+        serve(waitress.create_server(app, sockets=[sock], threads=threads), deployment)
+
+    effective_host, effective_port = sock.getsockname()[:2]
+    projector_env = env if config.projection == "process" else None
+    return workers_.run_workers(workers, worker, projector_env, lambda: _announce(
+        effective_host, effective_port, data_dir, config, workers))
+
+
+def _deployment(env: dict[str, str], projection: str, data_dir: Path,
+                prompt: Callable[[], None] | None = None) -> Deployment:
+    try:
+        if env:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        return Deployment(env, projection=projection, prompt=prompt)
+    except (OSError, ValueError, PersistenceError) as error:
+        _fail(" ".join(str(error).split()))  # one line, whatever the store said
+        raise  # unreachable: _fail exits
+
+
+def _announce(host: str, port: int, data_dir: Path, config: settings.Settings,
+              workers: int = 1) -> None:
+    where = (f"SQLite files in {data_dir.resolve()}" if config.persistence
+             else "the store the environment names")
+    processes = f"; {workers} worker processes" if workers > 1 else ""
+    click.echo(f"serving on http://{host}:{port} (data: {where}; projection: "
+               f"{config.projection}{processes})", err=True)
 
 
 def serve(server, deployment: Deployment) -> None:

@@ -22,13 +22,28 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     assert done.returncode == 0, done.stderr
     [result_file] = (tmp_path / "results").glob("*-quick.json")
     results = json.loads(result_file.read_text())["results"]
-    assert {"B1", "B2", "B2-apart", "B3", "B4", "B5", "B6", "B7"} <= set(results)
+    assert {"B1", "B2", "B2-apart", "B3", "B4", "B5", "B6", "B7", "B8", "B9"} <= set(results)
     assert results["B7"]["ours_lost_edits"] == 0
+    assert results["B9"]["first_resent"] == {"status": "applied", "version": 0,
+                                             "duplicate": True}
+    assert results["B9"]["commands"] == 1_000  # its bytes a command: test_command_index
+    if "B10" in results:  # PostgreSQL reachable
+        for run in (results["B10"]["one"], results["B10"]["two"]):
+            assert run["exactly_once"] and run["read_model_equals_rebuild"], run
     assert results["B1"]["ours"] > 0 and results["B1"]["raw_500_per_save"] > 0
     assert results["B1"]["product_events_500_per_save"] > 0
     text = page.read_text()
     assert all(f"## {name}" in text for name in ("B3", "B5", "B6", "B7"))
     assert page.with_suffix(".png").stat().st_size > 0
+
+    again = subprocess.run([sys.executable, "-m", "bench", "--quick", "--only", "B9",
+                            "--out", str(tmp_path / "results"), "--page", str(page)],
+                           cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr
+    rerun = json.loads(result_file.read_text())["results"]
+    assert rerun["B9"]["measured"]["command"] == "python -m bench --quick --only B9"
+    assert rerun["B1"] == results["B1"]  # the others kept
+    assert "python -m bench --quick --only B9" in page.read_text()
 
 
 @pytest.mark.skipif(not instructions.available(), reason="valgrind is not installed")

@@ -127,3 +127,41 @@ def test_a_refusal_is_not_decided_on_a_customer_cached_behind_another_writer(
     [strict] = first.submit("laptop-a", "alice", alice.edit(customer_id, 6, phone="123"),
                             expected_version=6)
     assert (strict.status, strict.version) == ("applied", 7)
+
+
+def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
+        store_env, make_customers, monkeypatch):
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+        pytest.skip("an in-memory store cannot be shared by two applications")
+    first, second = make_customers(), make_customers()
+    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    customer_ids = [alice.register(f"Customer {n}") for n in range(20)]
+    hot = customer_ids[7]
+    save = first.save
+    saves = []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:  # bob edits one customer between alice's decisions and her save
+            bob.sync(bob.edit(hot, 0, name="Bob's name"))
+        saves.append(len(objs))
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync([c for cid in customer_ids for c in alice.edit(cid, 0, supplier="A")])
+    assert [(r.status, r.version) for r in results] == [
+        ("merged", 2) if cid == hot else ("applied", 1) for cid in customer_ids]
+    if first.saves_across_customers:  # the group; the 19 it still holds; the one again
+        assert len(saves) == 3 and saves[2] == 1
+    else:  # one customer at a time, and the one that lost again
+        assert len(saves) == 21
+    assert [len(first.history(cid)) for cid in customer_ids] == [
+        3 if cid == hot else 2 for cid in customer_ids]
+    assert first.get_customer(hot).value("supplier") == "A"
+
+    before = len(saves)  # the next batch saves the customer that lost apart, caught up
+    bob.sync(bob.edit(hot, 2, name="Bob again"))
+    results = alice.sync([c for cid in customer_ids
+                          for c in alice.edit(cid, 1 if cid != hot else 2, phone="123")])
+    assert [r.version for r in results] == [4 if cid == hot else 2 for cid in customer_ids]
+    if first.saves_across_customers:
+        assert saves[before:] == [19, 1]

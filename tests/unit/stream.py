@@ -10,6 +10,7 @@ from customer_domain.commands import Command, Sender
 from customer_domain.customer import Customer
 from customer_domain.merge import Decision, carry_out, decide
 from customer_domain.policy import Policy
+from customer_domain.state import Receipt
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
 
@@ -62,3 +63,9 @@ class Stream:
         for event in self.events[: version + 1]:
             customer = event.mutate(customer)
         return customer.value(field)
+
+    def receipt(self, command_id: uuid.UUID) -> Receipt | None:
+        for version in self.customer.commands.versions_of(command_id):
+            if self.events[version].command_id == command_id:
+                return self.events[version].receipt()
+        return None

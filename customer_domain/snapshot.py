@@ -1,0 +1,84 @@
+"""A customer's state at one version, as the library's snapshot store keeps it.
+
+Every attribute of the aggregate is written as plain data (lists, dicts,
+strings, numbers, times, ids and bytes), which any transcoder of the event
+store can hold, and read back into the same objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from eventsourcing.domain import Snapshot
+from eventsourcing.utils import get_topic
+
+from customer_domain.command_index import CommandIndex
+from customer_domain.customer import Customer
+from customer_domain.state import ChangeMarks, Conflict, FieldValue
+
+
+class CustomerSnapshot(Snapshot):
+    """Takes and restores every attribute of a Customer (``ATTRIBUTES``)."""
+
+    # The aggregate's own attributes, besides the library's id, version and times.
+    ATTRIBUTES = ("fields", "field_marks", "any_field_marks", "conflicts",
+                  "open_conflicts", "commands", "client_clocks",
+                  "recent_latest_effective_at")
+
+    @classmethod
+    def take(cls, aggregate: Any) -> CustomerSnapshot:
+        customer = cast(Customer, aggregate)
+        state = dict(vars(customer))
+        for private in ("_id", "_version", "_pending_events"):
+            state.pop(private)
+        unknown = set(state) - set(cls.ATTRIBUTES) - {"_created_on", "_modified_on"}
+        if unknown:
+            msg = f"the snapshot does not know how to keep {sorted(unknown)}"
+            raise TypeError(msg)
+        state.update(_plain(customer))
+        return cls(originator_id=customer.id, originator_version=customer.version,
+                   timestamp=cls.create_timestamp(), topic=get_topic(type(customer)),
+                   state=state)
+
+    def mutate(self, _: None) -> Customer:
+        customer = cast(Customer, super().mutate(None))
+        vars(customer).update(_objects(self.state))
+        return customer
+
+
+def _plain(customer: Customer) -> dict[str, Any]:
+    digests, slots = customer.commands.as_bytes()
+    return {
+        "fields": {name: [v.value, v.version, v.changed_by, v.client_id, v.command_id,
+                          v.issued_at, v.changed_at]
+                   for name, v in customer.fields.items()},
+        "field_marks": {name: _marks(m) for name, m in customer.field_marks.items()},
+        "any_field_marks": _marks(customer.any_field_marks),
+        "conflicts": [[c.conflict_id, c.field, c.base_value, c.current, list(c.candidates),
+                       c.opened_at, c.resolution] for c in customer.conflicts.values()],
+        "open_conflicts": dict(customer.open_conflicts),
+        "commands": [digests, slots],
+        "client_clocks": dict(customer.client_clocks),
+        "recent_latest_effective_at": list(customer.recent_latest_effective_at),
+    }
+
+
+def _objects(state: dict[str, Any]) -> dict[str, Any]:
+    conflicts = [Conflict(conflict_id, field, base_value, current, tuple(candidates),
+                          opened_at, resolution)
+                 for conflict_id, field, base_value, current, candidates, opened_at,
+                 resolution in state["conflicts"]]
+    return {
+        "fields": {name: FieldValue(*value) for name, value in state["fields"].items()},
+        "field_marks": {name: ChangeMarks(*m) for name, m in state["field_marks"].items()},
+        "any_field_marks": ChangeMarks(*state["any_field_marks"]),
+        "conflicts": {conflict.conflict_id: conflict for conflict in conflicts},
+        "open_conflicts": dict(state["open_conflicts"]),
+        "commands": CommandIndex.from_bytes(*state["commands"]),
+        "client_clocks": dict(state["client_clocks"]),
+        "recent_latest_effective_at": list(state["recent_latest_effective_at"]),
+    }
+
+
+def _marks(marks: ChangeMarks) -> list[Any]:
+    return [marks.latest_version, marks.latest_client, marks.other_version]
