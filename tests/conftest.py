@@ -3,6 +3,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import settings
 
 from application import Customers
 from system.directory import CustomerDirectory
@@ -10,6 +11,9 @@ from system.runtime import Deployment
 from tests.backends import backend_env
 
 APPLICATION_BACKENDS = ["popo", "sqlite", "postgres", "esdb"]
+
+# `make mutation` runs every property on the same examples, mutant after mutant.
+settings.register_profile("mutation", derandomize=True, database=None)
 
 
 @pytest.fixture(params=APPLICATION_BACKENDS)
