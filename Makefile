@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test demo bench soak fuzz clean
+.PHONY: install run test demo bench soak fuzz mutation clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -31,8 +31,13 @@ fuzz: $(INSTALLED)
 demo: $(INSTALLED)
 	$(PY) -m client.demo
 
+# Mutants of the domain, intake, history and projection ([tool.mutmut] in pyproject.toml);
+# the report goes to var/mutation-report.md.
+mutation: $(INSTALLED)
+	$(PY) -m tests.mutation.run
+
 test: $(INSTALLED)
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis mutants
