@@ -7,7 +7,9 @@ import uuid
 
 import pytest
 
-from tests.web.conftest import command
+from system.runtime import Deployment
+from tests.web.conftest import TOKENS, Api, command
+from web import create_app
 
 ADDRESS = {"street": "1 Main St", "city": "Lyon", "postal_code": "69001", "country": "FR"}
 
@@ -124,3 +126,107 @@ def test_the_history_of_an_unknown_customer_is_a_404_naming_it(api):
     response = api.get(f"/customers/{customer_id}/history")
     assert (response.status_code, response.json["detail"]) == (
         404, f"customer {customer_id} not found")
+
+
+def test_refusals_that_record_nothing_say_why(api):
+    customer_id = api.register()
+    ahead = command("ChangeName", customer_id, {"name": "Beta"}, 7)
+    [refused] = sync(api, ahead)
+    assert (refused["reason"], refused["detail"], refused["version"]) == (
+        "base_version_ahead", "the customer is only at version 0", 0)
+    first = command("ChangeName", customer_id, {"name": "Beta"}, 0)
+    sync(api, first)
+    [reused] = sync(api, {**first, "payload": {"name": "Other"}})
+    assert (reused["reason"], reused["detail"], reused["version"]) == (
+        "command_id_reused", "this command_id was already used for a different command", 1)
+    exists = api.post("/customers", {"client_id": "laptop-a", "customer_id": customer_id,
+                                     "name": "Other"}).json["result"]
+    assert (exists["reason"], exists["detail"], exists["version"]) == (
+        "customer_exists", "a customer with this id exists", 1)
+    nobody = command("ChangeName", str(uuid.uuid4()), {"name": "Beta"}, 0)
+    [missing] = sync(api, nobody)
+    assert (missing["reason"], missing["detail"], missing["version"]) == (
+        "customer_not_found", "no customer has this id", None)
+
+
+
+@pytest.fixture
+def api_under(store_env):
+    """The API of a deployment under a given conflict policy."""
+    deployments = []
+
+    def make(policy):
+        deployment = Deployment({**store_env, "CONFLICT_POLICY": policy})
+        deployments.append(deployment)
+        return Api(create_app({"DEPLOYMENT": deployment, "AUTH_TOKENS": TOKENS}).test_client())
+
+    yield make
+    for deployment in deployments:
+        deployment.stop()
+
+
+@pytest.mark.parametrize(("policy", "status", "reason", "detail", "kept"), [
+    ("manual", "conflict", None, "concurrent edit: alice set name to 'Gamma'; both values "
+     "are kept", "current"),
+    ("first-sync-wins", "rejected", "concurrent_edit",
+     "first sync wins: alice set name to 'Gamma' since version 0", "current"),
+    ("last-writer-wins", "applied", "overwrote_concurrent_edit",
+     "overwrote a concurrent edit: alice set name to 'Gamma'", "previous"),
+])
+def test_a_concurrent_edit_says_who_set_what_and_keeps_it(api_under, policy, status, reason,
+                                                          detail, kept):
+    api = api_under(policy)
+    customer_id = api.register()
+    [first] = sync(api, command("ChangeName", customer_id, {"name": "Gamma"}, 0),
+                   client_id="office")
+    [result] = sync(api.as_("bob-token"), command("ChangeName", customer_id,
+                                                  {"name": "Beta"}, 0))
+    assert (result["status"], result["reason"], result["detail"]) == (status, reason, detail)
+    event = api.get(f"/customers/{customer_id}/history").json["events"][result["version"]]
+    assert (event["detail"], event[kept]["value"], event[kept]["version"],
+            event[kept]["author"], event[kept]["client_id"]) == (
+        detail, "Gamma", first["version"], "alice", "office")
+
+
+def test_a_superseded_edit_names_and_keeps_the_winner(api_under):
+    api = api_under("last-writer-wins")
+    customer_id = api.register()
+    [first] = sync(api, command("ChangeName", customer_id, {"name": "Gamma"}, 0),
+                   client_id="office")
+    late = {**command("ChangeName", customer_id, {"name": "Beta"}, 0),
+            "issued_at": "2020-01-01T00:00:00+00:00"}
+    [result] = sync(api.as_("bob-token"), late)
+    assert (result["status"], result["detail"]) == (
+        "superseded", "a later edit wins: alice set name to 'Gamma'")
+    event = api.get(f"/customers/{customer_id}/history").json["events"][result["version"]]
+    assert (event["value"], event["winner"]["value"], event["winner"]["version"],
+            event["winner"]["author"]) == ("Beta", "Gamma", first["version"], "alice")
+
+
+def test_each_recorded_verdict_says_what_happened(api):
+    customer_id = api.register()
+    bob = api.as_("bob-token")
+    sync(api, command("ChangeName", customer_id, {"name": "Gamma"}, 0), client_id="office")
+    [opened] = sync(bob, command("ChangeName", customer_id, {"name": "Beta"}, 0))
+    [joined] = sync(bob, command("ChangeName", customer_id, {"name": "Delta"}, 0),
+                    client_id="laptop-c")
+    assert joined["detail"] == "name is in an open conflict; this value joins it"
+    resolved = api.post(f"/conflicts/{opened['conflict_id']}/resolve", {
+        "client_id": "desk", "command_id": str(uuid.uuid4()), "choice": "current"}).json
+    assert resolved["detail"] == "name resolved"
+    events = api.get(f"/customers/{customer_id}/history").json["events"]
+    resolution = events[resolved["version"]]
+    assert (resolution["type"], resolution["choice"], resolution["value"],
+            resolution["chosen"]["author"], resolution["previous"]["value"],
+            resolution["changes"]) == (
+        "ConflictResolved", "current", "Gamma", "alice", "Gamma", {"name": "Gamma"})
+    joined_event = events[joined["version"]]
+    assert (joined_event["type"], joined_event["field"], joined_event["candidate"]["value"],
+            joined_event["candidate"]["client_id"]) == (
+        "ConflictCandidateAdded", "name", "Delta", "laptop-c")
+    sync(api, command("ChangeStatus", customer_id, {"status": "closed"}, resolved["version"]))
+    [closed] = sync(api, command("ChangeName", customer_id, {"name": "Omega"}, 0))
+    assert (closed["reason"], closed["detail"]) == ("customer_closed", "the customer is closed")
+    refused = api.get(f"/customers/{customer_id}/history").json["events"][closed["version"]]
+    assert (refused["field"], refused["value"], refused["current"]) == ("name", "Omega", None)
+
