@@ -68,3 +68,32 @@ def test_two_processes_racing_the_same_command_ids_record_each_once(tmp_path):
             assert len(history) == 31  # each command once
             by_id = {str(e.command_id): e.originator_version for e in history}
             assert all(by_id[a["command_id"]] == a["version"] for a in answers[0])
+
+
+def test_a_writer_that_loses_the_race_twice_decides_again_on_what_is_stored(tmp_path):
+    """Another process records before each of this one's first two saves: the
+    command is decided again on the stored customer each time, then recorded."""
+    from application import Customers
+
+    with backend_env("sqlite", tmp_path) as env:
+        mine, other = Customers(env=env), Customers(env=env)
+        office = Device(other, "office", "carol")
+        customer_id = office.register()
+        laptop = Device(mine, "laptop-a", "alice")
+        laptop.sync(laptop.edit(customer_id, 0, name="Seen"))  # cached here at version 1
+        real_save, raced = mine.save, []
+
+        def save_after_another_writer(*customers):
+            if len(raced) < 2:
+                [result] = office.sync(office.edit(customer_id, 1, supplier=f"S{len(raced)}"))
+                raced.append(result.version)
+            return real_save(*customers)
+
+        mine.save = save_after_another_writer
+        [result] = laptop.sync(laptop.edit(customer_id, 1, description="mine"))
+        assert raced == [2, 3]
+        assert (result.status, result.version) == ("merged", 4)
+        history = mine.history(customer_id)
+        assert [e.verdict for e in history] == ["applied"] * 4 + ["merged"]
+        mine.close()
+        other.close()

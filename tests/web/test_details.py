@@ -230,3 +230,16 @@ def test_each_recorded_verdict_says_what_happened(api):
     refused = api.get(f"/customers/{customer_id}/history").json["events"][closed["version"]]
     assert (refused["field"], refused["value"], refused["current"]) == ("name", "Omega", None)
 
+
+
+def test_a_resolution_with_a_new_value_records_it_as_the_resolvers(api):
+    customer_id, opened = conflict_on(api, "name", "Gamma", "Beta")
+    resolved = api.as_("carol-token").post(f"/conflicts/{opened['conflict_id']}/resolve", {
+        "client_id": "desk", "command_id": str(uuid.uuid4()), "choice": "value",
+        "value": "Omega"}).json
+    assert resolved["status"] == "applied"
+    [conflict] = api.get(f"/conflicts?status=resolved&customer_id={customer_id}").json["items"]
+    chosen = conflict["resolution"]["chosen"]
+    assert (conflict["resolution"]["value"], chosen["value"], chosen["author"],
+            chosen["client_id"], chosen["command_id"]) == (
+        "Omega", "Omega", "carol", "desk", resolved["command_id"])
