@@ -243,3 +243,17 @@ def test_a_resolution_with_a_new_value_records_it_as_the_resolvers(api):
     assert (conflict["resolution"]["value"], chosen["value"], chosen["author"],
             chosen["client_id"], chosen["command_id"]) == (
         "Omega", "Omega", "carol", "desk", resolved["command_id"])
+
+
+def test_a_history_event_has_the_keys_of_the_api_and_its_own(api):
+    customer_id = api.register()
+    [changed] = sync(api, command("ChangeName", customer_id, {"name": "Beta"}, 0))
+    event = api.get(f"/customers/{customer_id}/history").json["events"][changed["version"]]
+    provenance = {"version", "type", "recorded_at", "command_id", "client_id", "author",
+                  "issued_at", "effective_at", "received_at", "base_version", "status",
+                  "reason", "detail", "conflict_id", "changes"}
+    assert set(event) == provenance | {"value", "previous"}  # what a change carries
+    assert (event["type"], event["command_id"], event["client_id"], event["author"],
+            event["base_version"], event["status"], event["value"],
+            event["previous"]["value"]) == (
+        "NameChanged", changed["command_id"], "laptop-a", "alice", 0, "applied", "Beta", "Acme")
