@@ -253,6 +253,8 @@ def test_a_history_event_has_the_keys_of_the_api_and_its_own(api):
                   "issued_at", "effective_at", "received_at", "base_version", "status",
                   "reason", "detail", "conflict_id", "changes"}
     assert set(event) == provenance | {"value", "previous"}  # what a change carries
+    registered = api.get(f"/customers/{customer_id}/history").json["events"][0]
+    assert set(registered) == provenance  # its values are its changes
     assert (event["type"], event["command_id"], event["client_id"], event["author"],
             event["base_version"], event["status"], event["value"],
             event["previous"]["value"]) == (
