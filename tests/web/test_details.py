@@ -259,3 +259,28 @@ def test_a_history_event_has_the_keys_of_the_api_and_its_own(api):
             event["base_version"], event["status"], event["value"],
             event["previous"]["value"]) == (
         "NameChanged", changed["command_id"], "laptop-a", "alice", 0, "applied", "Beta", "Acme")
+
+
+def test_an_edit_from_before_anothers_change_conflicts_after_the_senders_own(api):
+    """Concurrency is another client's change after the base, even when the
+    sender's own change came last."""
+    customer_id = api.register()
+    sync(api.as_("bob-token"), command("ChangeName", customer_id, {"name": "Bob's"}, 0),
+         client_id="laptop-b")
+    sync(api, command("ChangeName", customer_id, {"name": "Seen"}, 1), client_id="laptop-c")
+    [late] = sync(api, command("ChangeName", customer_id, {"name": "Older"}, 0),
+                  client_id="laptop-c")
+    assert late["status"] == "conflict"
+
+
+@pytest.mark.parametrize(("setting", "message"), [
+    ({"CONFLICT_POLICY": "bogus"},
+     "unknown conflict policy 'bogus': use one of manual, last-writer-wins, first-sync-wins"),
+    ({"CONFLICT_POLICY_NAME": "bogus"},
+     "unknown conflict policy 'bogus': use one of manual, last-writer-wins, first-sync-wins"),
+    ({"CONFLICT_DETECTION": "row"}, "unknown conflict detection 'row': use field or aggregate"),
+])
+def test_a_misconfigured_policy_is_refused_naming_it(store_env, setting, message):
+    with pytest.raises(ValueError) as refused:
+        Deployment({**store_env, **setting})
+    assert str(refused.value) == message
