@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 WEBAPP_DEPS := webapp/node_modules/.package-lock.json
 WEBAPP_BUILT := web/static/app/index.html
 
-.PHONY: install run test demo bench soak fuzz clean webapp webapp-test chromium screenshots
+.PHONY: install run test demo bench soak fuzz mutation clean webapp webapp-test chromium screenshots
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -54,6 +54,11 @@ fuzz: $(INSTALLED)
 demo: $(INSTALLED)
 	$(PY) -m harness.demo
 
+# Mutants of the domain, intake, history and projection ([tool.mutmut] in pyproject.toml);
+# the report goes to var/mutation-report.md.
+mutation: $(INSTALLED)
+	$(PY) -m tests.mutation.run
+
 test: $(INSTALLED) $(WEBAPP_BUILT) chromium webapp-test
 	$(PY) -m pytest
 
@@ -61,4 +66,4 @@ screenshots: $(INSTALLED) $(WEBAPP_BUILT) chromium
 	WEBAPP_SCREENSHOTS_DIR=docs $(PY) -m pytest tests/browser/test_seed_story.py -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis webapp/node_modules web/static/app
+	rm -rf $(VENV) .pytest_cache .hypothesis mutants webapp/node_modules web/static/app

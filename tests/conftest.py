@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
+from hypothesis import settings
 
 from application import Customers
 from system.directory import CustomerDirectory
@@ -10,6 +12,25 @@ from system.runtime import Deployment
 from tests.backends import backend_env
 
 APPLICATION_BACKENDS = ["popo", "sqlite", "postgres", "esdb"]
+
+# `make mutation` runs every property on the same examples, mutant after mutant.
+settings.register_profile("mutation", derandomize=True, database=None)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under a mutant (`make mutation`), the cheapest tests first: its run stops at
+    the first failure, and most mutants fall to the engine's own tests."""
+    if not os.environ.get("MUTANT_UNDER_TEST"):
+        return
+    order = ("tests/unit/", "tests/web/", "tests/integration/")
+
+    def cost(item):
+        path = item.nodeid
+        place = next((n for n, prefix in enumerate(order) if prefix in path), len(order))
+        is_property = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        return (is_property, place)
+
+    items.sort(key=cost)
 
 
 @pytest.fixture(params=APPLICATION_BACKENDS)

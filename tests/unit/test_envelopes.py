@@ -6,11 +6,12 @@ import copy
 import uuid
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given, settings
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
 from application.envelopes import COMMAND_SCHEMA, as_command, plain_command
+from customer_domain.errors import MalformedCommandError
 from customer_domain.vocabulary import FIELD_OF_COMMAND, REGISTER, RESOLVE
 
 ADDRESS = {"street": "1 Main St", "city": "Lyon", "postal_code": "69001", "country": "FR"}
@@ -81,9 +82,23 @@ def schema_reading(envelope):
 @settings(max_examples=1500, deadline=None)
 @given(damaged())
 def test_a_plain_reading_is_the_schemas_reading(envelope):
+    """A plain reading is the schema's; what it declines the schema reads (or
+    refuses) alone, so the application's reading is always the schema's."""
+    expected = schema_reading(envelope)
     plain = plain_command(envelope)
     if plain is not None:
-        assert plain == schema_reading(envelope)
+        assert plain == expected
+    try:
+        assert as_command(envelope) == expected
+    except MalformedCommandError:
+        assert expected is None
+
+
+def test_damaged_envelopes_include_plain_readings_and_refusals():
+    """The property above meets both sides: envelopes read plainly, and
+    envelopes the plain reading declines that the schema still reads."""
+    find(damaged(), lambda e: plain_command(e) is not None)
+    find(damaged(), lambda e: plain_command(e) is None and schema_reading(e) is not None)
 
 
 @settings(max_examples=300, deadline=None)

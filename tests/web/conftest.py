@@ -57,9 +57,9 @@ def make_app(store_env):
         deployment.stop()
 
 
-@pytest.fixture(params=["popo"])
+@pytest.fixture(params=["popo", "sqlite"])
 def store_env(request, tmp_path):
-    """The API tests run on the in-memory store (the stores have their own suites)."""
+    """The API tests run in memory and on SQLite (the other stores have their own suites)."""
     from tests.backends import backend_env
 
     with backend_env(request.param, tmp_path) as env:

@@ -64,11 +64,17 @@ def test_hostile_requests_get_their_clear_answers(api):
     from soak.hostile import cases
 
     customer_id = api.register()
-    for what, path, body, status, verdict in cases(customer_id):
+    for what, path, body, status, verdicts in cases(customer_id):
         response = api.post(path, data=body, content_type="application/json")
         assert response.status_code == status, (what, response.status_code, response.text)
-        if verdict:
-            assert response.json["results"][0]["status"] == verdict, what
+        if verdicts:
+            results = response.json["results"]
+            assert [f"{r['status']} duplicate" if r["duplicate"] else r["status"]
+                    for r in results] == verdicts, what
+            first_version = {}
+            for result in results:  # a re-sent command answers its first version
+                first = first_version.setdefault(result["command_id"], result["version"])
+                assert result["version"] == first, what
         else:
             assert response.mimetype == "application/problem+json", what
 
