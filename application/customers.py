@@ -18,6 +18,7 @@ from eventsourcing.utils import EnvType
 
 from application.config import policy_from_env
 from application.envelopes import as_commands
+from application.event_format import STORED_FORMAT
 from application.intake import Intake
 from application.requests import Registration, Resolution
 from application.results import Result
@@ -45,7 +46,9 @@ class Customers(Application):
     name = "Customers"
     # The cache is trusted when deciding (a save that loses to another writer
     # fails and is decided again); reads that must be current catch up first.
-    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
+    # Events are stored as MessagePack (application.event_format).
+    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n",
+           **STORED_FORMAT}
     LOCK_STRIPES = 64
     log_section_size = 1000  # the projection reads the log in pages this large
 
