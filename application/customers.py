@@ -11,11 +11,12 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import Recording
 from eventsourcing.system import RecordingEvent
 from eventsourcing.utils import EnvType
 
+from application.collecting import collected
 from application.config import policy_from_env
 from application.envelopes import as_commands
 from application.event_format import STORED_FORMAT
@@ -70,11 +71,20 @@ class Customers(Application):
         """Save, then prompt the projection also on a store that reports no
         positions for what it saved (EventStoreDB's adapter), which the library
         does not pass on to followers."""
-        recordings = super().save(*objs, **kwargs)
+        recordings = self._save_collected(collected(objs, kwargs))
         if not recordings:
             prompt = RecordingEvent(self.name, [], None)
             for follower in getattr(self, "followers", []):  # as a system's leader
                 follower.receive_recording_event(prompt)
+        return recordings
+
+    def _save_collected(self, processing_event: ProcessingEvent) -> list[Recording]:
+        """``Application.save`` after collecting (eventsourcing 9.5): see
+        ``application.collecting`` for why."""
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # as the library still does
         return recordings
 
     # The use cases

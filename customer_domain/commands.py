@@ -16,6 +16,11 @@ from customer_domain.vocabulary import FIELD_OF_COMMAND
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str)  # as json.dumps(...) would
 
 
+def in_utc(moment: datetime) -> datetime:
+    """The same instant in UTC: every time is normalised so at intake."""
+    return moment.astimezone(timezone.utc)
+
+
 @dataclass(frozen=True)
 class Command:
     """A command envelope: what the client sent, with its idempotency key."""
@@ -27,6 +32,9 @@ class Command:
     issued_at: datetime
     payload: Mapping[str, Any]
     issued_at_defaulted: bool = False  # the client sent none: the server's clock
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "issued_at", in_utc(self.issued_at))
 
     @property
     def field(self) -> str | None:
@@ -46,8 +54,7 @@ class Command:
     def fingerprint(self) -> str:
         """Identifies the envelope as compared for idempotency: not its base, nor
         a time the server supplied (a re-send would get another)."""
-        issued = None if self.issued_at_defaulted else (
-            self.issued_at.astimezone(timezone.utc).isoformat())
+        issued = None if self.issued_at_defaulted else self.issued_at.isoformat()
         content = [self.type, str(self.customer_id), self.payload, issued]
         return hashlib.sha256(_CANONICAL_JSON.encode(content).encode()).hexdigest()[:32]
 
@@ -59,3 +66,6 @@ class Sender:
     client_id: str
     author: str
     received_at: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "received_at", in_utc(self.received_at))
