@@ -163,3 +163,19 @@ def test_the_api_answers_times_in_utc(make_deployment):
     [registered] = api.get(f"/customers/{customer_id}/history").json["events"]
     assert registered["issued_at"] == "2026-11-26T09:15:00.123000+00:00"
     assert registered["received_at"].endswith("+00:00")
+
+
+def test_recording_an_event_checks_its_attributes():
+    import pytest
+
+    at = datetime(2026, 11, 26, 9, 15, tzinfo=timezone.utc)
+    customer = Customer.register(uuid.uuid4(), command_id=uuid.uuid4(), client_id="office",
+                                 author="carol", issued_at=at, effective_at=at,
+                                 received_at=at, base_version=None, verdict="applied",
+                                 reason=None, detail=None, conflict_id=None,
+                                 fingerprint="f", latest_effective_at=at, name="Acme",
+                                 email=None, phone=None, address=None, supplier=None,
+                                 description=None, status="active")
+    with pytest.raises(TypeError, match="SupplierChanged records"):
+        customer.record(Customer.SupplierChanged, value="Initech")
+    assert customer.version == 0
