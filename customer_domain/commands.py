@@ -7,7 +7,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -35,6 +34,10 @@ class Command:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "issued_at", in_utc(self.issued_at))
+        # Every command's key and fingerprint are read, most more than once:
+        # computed here (functools.cached_property takes a lock on each read).
+        object.__setattr__(self, "_key", str(self.command_id))
+        object.__setattr__(self, "_fingerprint", self._digest())
 
     @property
     def field(self) -> str | None:
@@ -45,15 +48,18 @@ class Command:
     def value(self) -> Any:
         return self.payload[FIELD_OF_COMMAND[self.type]]
 
-    @cached_property
+    @property
     def key(self) -> str:
         """The command id as text, as receipts and stamps hold it."""
-        return str(self.command_id)
+        return self._key
 
-    @cached_property
+    @property
     def fingerprint(self) -> str:
         """Identifies the envelope as compared for idempotency: not its base, nor
         a time the server supplied (a re-send would get another)."""
+        return self._fingerprint
+
+    def _digest(self) -> str:
         issued = None if self.issued_at_defaulted else self.issued_at.isoformat()
         content = [self.type, str(self.customer_id), self.payload, issued]
         return hashlib.sha256(_CANONICAL_JSON.encode(content).encode()).hexdigest()[:32]
