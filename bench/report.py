@@ -148,6 +148,7 @@ def render(results: dict, plot_name: str) -> str:
         "```sh",
         "make bench            # full sizes; writes bench/results/<date>.json and this page",
         "python -m bench --quick   # tiny sizes, a minute",
+        "python -m bench --only B1 --only B2   # some parts; the rest from the latest full run",
         "```",
         "",
     ]

@@ -22,13 +22,33 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     assert done.returncode == 0, done.stderr
     [result_file] = (tmp_path / "results").glob("*-quick.json")
     results = json.loads(result_file.read_text())["results"]
-    assert {"B1", "B2", "B2-apart", "B3", "B4", "B5", "B6", "B7"} <= set(results)
+    assert {"B1", "B2", "B2-apart", "B3", "B4", "B5", "B6", "B6-disk", "B7"} <= set(results)
+    assert 0 < results["B6-disk"]["bytes_per_event"] < results["B6-disk"]["file_bytes"]
     assert results["B7"]["ours_lost_edits"] == 0
     assert results["B1"]["ours"] > 0 and results["B1"]["raw_500_per_save"] > 0
     assert results["B1"]["product_events_500_per_save"] > 0
     text = page.read_text()
     assert all(f"## {name}" in text for name in ("B3", "B5", "B6", "B7"))
     assert page.with_suffix(".png").stat().st_size > 0
+
+
+def test_some_parts_alone_complete_the_latest_full_run(tmp_path):
+    results_dir = tmp_path / "results"
+    results_dir.mkdir()
+    full = json.loads(next((ROOT / "bench" / "results").glob("2026-11-26.json")).read_text())
+    (results_dir / "2026-11-26.json").write_text(json.dumps(full))
+    page = tmp_path / "benchmarks.md"
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--repeat", "1",
+                           "--only", "B6-disk", "--out", str(results_dir),
+                           "--page", str(page)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    [result_file] = results_dir.glob("*-quick.json")
+    run = json.loads(result_file.read_text())
+    assert run["only"] == ["B6-disk"] and "2026-11-26" in run["completes"]
+    assert run["results"]["B7"] == full["results"]["B7"]
+    assert run["results"]["B6-disk"]["events"] > 0
+    assert "This run measured B6-disk alone" in page.read_text()
 
 
 @pytest.mark.skipif(not instructions.available(), reason="valgrind is not installed")
