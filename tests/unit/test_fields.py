@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import pytest
 from email_validator import EmailNotValidError, validate_email
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from customer_domain.fields import _PLAIN_EMAIL, check_value, plainly_valid_email
 from customer_domain.errors import InvalidValueError
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.from_regex(_PLAIN_EMAIL, fullmatch=True))
 def test_every_plain_address_is_one_email_validator_accepts(address):
     if plainly_valid_email(address):
         validate_email(address, check_deliverability=False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet="aZ09_+-.@-xn", min_size=3, max_size=40))
 def test_the_shortcut_agrees_with_email_validator_on_near_misses(address):
     if plainly_valid_email(address):
