@@ -78,14 +78,16 @@ def main(quick: bool, repeat: int, only: tuple[str, ...], out: Path, page: Path)
         results["B3"] = measures.b3(size["long_history"], size["short_history"],
                                     size["b3_commands"])
     if "B4" in wanted:
-        for kind, key in (("sqlite", "B4"), *((("postgres", "B4-postgres"),) if pg else ())):
+        stores = (("sqlite", "B4"), *((("postgres", "B4-postgres"),) if pg else ()))
+        for kind, key in stores:
             step(f"{key} projection")
             results[key] = measures.b4(kind, size["commands"], size["customers"],
                                        offered_rate=results["B2"]["ours"] / 2,
                                        seconds=size["lag_seconds"])
     if "B6" in wanted:
         step("B6 server memory")
-        results["B6"] = over_http.server_memory(size["b6_customers"], 10, size["b6_touched"])
+        results["B6"] = over_http.server_memory(size["b6_customers"], 10,
+                                                size["b6_touched"])
     if "B6-disk" in wanted:
         step("B6' bytes on disk per recorded command")
         results["B6-disk"] = measures.disk_per_event(size["commands"], size["customers"])

@@ -59,8 +59,9 @@ def product_event_rate(env: dict[str, str], events: int, per_save: int = 500,
 
     def change(customer: Customer, n: int) -> None:
         at = start_at + timedelta(microseconds=n + 1)
+        previous = customer.fields["supplier"].as_dict()
         customer.record(Customer.SupplierChanged, **provenance(customer.version, at),
-                        value=f"Supplier {n}", previous=customer.fields["supplier"].as_dict())
+                        value=f"Supplier {n}", previous=previous)
 
     return _saving_rate({**env, **STORED_FORMAT}, customers, events, per_save, change)
 

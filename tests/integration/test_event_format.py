@@ -45,9 +45,10 @@ def test_events_are_stored_as_messagepack_and_read_back_equal(store_env):
         ids = edit(app, 5, 120, seed=3)
         stored = list(app.recorder.select_events(ids[0]))
         assert stored and all(event.state[:1] != b"{" for event in stored)
+        mapper = app.mapper
         for event in app.history(ids[0]):
-            assert app.mapper.to_domain_event(app.mapper.to_stored_event(event)).__dict__ \
-                == event.__dict__
+            stored = mapper.to_stored_event(event)
+            assert mapper.to_domain_event(stored).__dict__ == event.__dict__
     finally:
         app.close()
 
@@ -73,11 +74,13 @@ def test_a_store_written_in_the_old_json_format_reads_and_grows(tmp_path):
                 results = app.submit(client, "employee", batch)
                 assert all(r.reason != "command_id_reused" for r in results)
                 workload.saw(results)
-            states = [row.state[:1] for cid in ids for row in app.recorder.select_events(cid)]
+            states = [row.state[:1]
+                      for cid in ids for row in app.recorder.select_events(cid)]
             assert b"{" in states and any(first != b"{" for first in states)
             assert snapshot_of(app, ids, {cid: len(before[cid]) for cid in ids}) == before
             resent = app.submit("office", "carol", registrations(ids[:1]))
-            assert resent[0].status == "rejected"  # a different command id: the customer exists
+            # A registration with another command id: the customer exists.
+            assert resent[0].status == "rejected"
             assert maintenance.differences(app, deployment.directory) == []
             assert maintenance.rebuild(deployment.directory) > 0
             assert maintenance.differences(app, deployment.directory) == []
@@ -169,8 +172,8 @@ def test_recording_an_event_checks_its_attributes():
     import pytest
 
     at = datetime(2026, 11, 26, 9, 15, tzinfo=timezone.utc)
-    customer = Customer.register(uuid.uuid4(), command_id=uuid.uuid4(), client_id="office",
-                                 author="carol", issued_at=at, effective_at=at,
+    customer = Customer.register(uuid.uuid4(), command_id=uuid.uuid4(),
+                                 client_id="office", author="carol", issued_at=at, effective_at=at,
                                  received_at=at, base_version=None, verdict="applied",
                                  reason=None, detail=None, conflict_id=None,
                                  fingerprint="f", latest_effective_at=at, name="Acme",
