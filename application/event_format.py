@@ -2,11 +2,14 @@
 ``TRANSCODER_TOPIC``.
 
 An event's state (its attributes but its customer id and version, which have
-columns of their own) is one MessagePack map, keyed by the attribute names the
-event classes declare. Times are MessagePack timestamps, in UTC (the intake
-normalises every time to UTC, so nothing is lost); UUID attributes are 16
-bytes (extension type 1). Everything else is MessagePack's own: strings,
-integers, None, lists, maps. Readable by any MessagePack library.
+columns of their own) is one MessagePack map from attribute names to values;
+the names in ``NUMBERED_KEYS``, at the top and in the maps directly under it
+(a value with its provenance, a candidate), are stored as their numbers.
+Times are MessagePack timestamps, in UTC (the intake normalises every time to
+UTC, so nothing is lost); UUID attributes are 16 bytes (extension type 1).
+Everything else is MessagePack's own: strings, integers, None, lists, maps.
+Readable by any MessagePack library. Inside nested maps, ids are text, as the
+events carry them there.
 
 Stores written before this format hold each state as the library's JSON
 (a UTF-8 object, always starting with ``{``, which no MessagePack map does):
