@@ -22,6 +22,7 @@ format; nothing is rewritten. Old event versions are upcast by the library
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
@@ -51,6 +52,13 @@ NUMBERED_KEYS = (
 NUMBER_OF = {key: number for number, key in enumerate(NUMBERED_KEYS)}
 
 
+@lru_cache(maxsize=1024)
+def _numbered(keys: tuple[str, ...]) -> tuple[int | str, ...]:
+    """The keys of a map as stored (an event class's attributes: a handful of
+    tuples, each worked out once)."""
+    return tuple(NUMBER_OF.get(key, key) for key in keys)
+
+
 def _uuid_from(code: int, data: memoryview) -> UUID:
     if code != UUID_EXT:
         msg = f"unknown MessagePack extension type {code}"
@@ -75,17 +83,17 @@ class EventStateTranscoder(Transcoder):
             self.legacy.register(transcoding)
 
     def encode(self, obj: dict[str, Any]) -> bytes:
-        state: dict[int | str, Any] = {}
-        for key, value in obj.items():
-            if isinstance(value, UUID):
-                value = msgspec.msgpack.Ext(UUID_EXT, value.bytes)
-            elif isinstance(value, datetime) and value.tzinfo is None:
-                msg = f"{key} has no time zone: events hold times in UTC"
+        values = list(obj.values())
+        for index, value in enumerate(values):
+            kind = value.__class__
+            if kind is UUID:
+                values[index] = msgspec.msgpack.Ext(UUID_EXT, value.bytes)
+            elif kind is dict:
+                values[index] = dict(zip(_numbered(tuple(value)), value.values()))
+            elif kind is datetime and value.tzinfo is None:
+                msg = f"{list(obj)[index]} has no time zone: events hold times in UTC"
                 raise TypeError(msg)
-            elif value.__class__ is dict:
-                value = {NUMBER_OF.get(k, k): v for k, v in value.items()}
-            state[NUMBER_OF.get(key, key)] = value
-        return self._encode(state)
+        return self._encode(dict(zip(_numbered(tuple(obj)), values)))
 
     def decode(self, data: bytes) -> dict[str, Any]:
         if data[:1] == b"{":  # a state stored before, as JSON
