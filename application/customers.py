@@ -11,14 +11,16 @@ from datetime import datetime, timezone
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import JSONTranscoder, Recording
 from eventsourcing.system import RecordingEvent
 from eventsourcing.utils import EnvType
 
+from application.collecting import collected
 from application.config import policy_from_env
 from application.envelopes import as_commands
 from application.contention import Contention
+from application.event_format import STORED_FORMAT
 from application.history import StoredHistory
 from application.intake import Intake
 from application.requests import Registration, Resolution
@@ -49,7 +51,9 @@ class Customers(Application):
     name = "Customers"
     # The cache is trusted when deciding (a save that loses to another writer
     # fails and is decided again); reads that must be current catch up first.
-    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n"}
+    # Events are stored as MessagePack (application.event_format).
+    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n",
+           **STORED_FORMAT}
     LOCK_STRIPES = 64
     is_snapshotting_enabled = True
     snapshot_class = CustomerSnapshot
@@ -80,7 +84,7 @@ class Customers(Application):
         which the library does not pass on to followers."""
         due = [obj for obj in objs if isinstance(obj, Customer) and snapshot_due(obj)
                ] if self.snapshots is not None else []
-        recordings = super().save(*objs, **kwargs)
+        recordings = self._save_collected(collected(objs, kwargs))
         for customer in due:  # the state just saved, with no read
             self.snapshot_writer.write(CustomerSnapshot.take(customer))
         if self.on_saved is not None:
@@ -89,6 +93,15 @@ class Customers(Application):
             prompt = RecordingEvent(self.name, [], None)
             for follower in getattr(self, "followers", []):  # as a system's leader
                 follower.receive_recording_event(prompt)
+        return recordings
+
+    def _save_collected(self, processing_event: ProcessingEvent) -> list[Recording]:
+        """``Application.save`` after collecting (eventsourcing 9.5): see
+        ``application.collecting`` for why."""
+        recordings = self._record(processing_event)
+        self._take_snapshots(processing_event)
+        self._notify(recordings)
+        self.notify(processing_event.events)  # as the library still does
         return recordings
 
     def close(self) -> None:

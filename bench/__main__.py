@@ -1,4 +1,5 @@
-"""``python -m bench``: run B1-B7 and write the results and docs/benchmarks.md."""
+"""``python -m bench``: run B1-B7 (or some of them, ``--only``) and write the
+results and docs/benchmarks.md."""
 
 from __future__ import annotations
 
@@ -32,9 +33,6 @@ SIZES = {  # full, quick
     "b8_events": (10_000, 500), "b8_warm": (30, 5), "b8_restarts": (5, 1),
     "b9_commands": (100_000, 1_000), "b10_batches": (5, 1), "b10_size": (500, 100),
 }
-ALONE = ("B8", "B9", "B10")  # the figures --only can run
-
-
 def measure_alone(name: str, size: dict) -> dict:
     """One of the figures that need no other's result."""
     if name == "B8":
@@ -51,89 +49,103 @@ def postgres_version() -> str | None:
         return connection.execute("SHOW server_version").fetchone()[0].split()[0]
 
 
+PARTS = ("B1", "B1-instructions", "B2", "B3", "B4", "B6", "B6-disk", "B7", "B8", "B9", "B10")
+ALONE = ("B8", "B9", "B10")  # the parts that need no other's result
+
+
 @click.command()
 @click.option("--quick", is_flag=True, help="Tiny sizes: proves the benchmarks work.")
 @click.option("--repeat", default=3, show_default=True, type=click.IntRange(1))
+@click.option("--only", multiple=True, type=click.Choice(PARTS),
+              help="Measure these parts alone (repeatable); the other figures on the "
+                   "page stay those of the latest full run in --out.")
 @click.option("--out", default=str(ROOT / "bench" / "results"), type=click.Path(path_type=Path))
 @click.option("--page", default=str(ROOT / "docs" / "benchmarks.md"),
               type=click.Path(path_type=Path))
-@click.option("--only", multiple=True, type=click.Choice(ALONE),
-              help="Run only these figures, into the latest results in --out.")
-def main(quick: bool, repeat: int, out: Path, page: Path, only: tuple[str, ...]) -> None:
+def main(quick: bool, repeat: int, only: tuple[str, ...], out: Path, page: Path) -> None:
     size = {name: values[1 if quick else 0] for name, values in SIZES.items()}
     pg = postgres_version()
-    if only:
-        run_alone(only, size, quick, out, page, pg)
-        return
+    wanted = set(only or PARTS)
+    completed = latest_full_run(out) if only else None
+    results = completed["results"] if completed else {}
 
     def step(name: str) -> None:
         click.echo(f"{name} ...", err=True)
 
-    results = {}
-    step("B1 submit on SQLite")
-    results["B1"] = measures.b1("sqlite", size["commands"], size["customers"], repeat)
-    if pg:
-        step("B1 submit on PostgreSQL")
-        results["B1-postgres"] = measures.b1("postgres", size["commands"],
-                                             size["customers"], repeat)
-    if not quick:
+    if "B1" in wanted:
+        step("B1 submit on SQLite")
+        results["B1"] = measures.b1("sqlite", size["commands"], size["customers"], repeat)
+        if pg:
+            step("B1 submit on PostgreSQL")
+            results["B1-postgres"] = measures.b1("postgres", size["commands"],
+                                                 size["customers"], repeat)
+    if "B1-instructions" in wanted and not quick:
         step("B1 counted in instructions (valgrind)")
         results["B1-instructions"] = instructions.b1(1_000, 3_000)
-    step("B2 over HTTP, then B5 pulling views")
-    for key, apart in (("B2", False), ("B2-apart", True)):
-        runs = [over_http.http_submit_rate(size["commands"], size["customers"],
-                                           size["pull_views"], projection_apart=apart)
-                for _ in range(repeat)]
-        results[key] = {**sorted(runs, key=lambda run: run["ours"])[len(runs) // 2],
-                        "store": "sqlite"}
-    results["B5"] = results["B2"]
-    step("B3 long histories")
-    results["B3"] = measures.b3(size["long_history"], size["short_history"],
-                                size["b3_commands"])
-    for kind, key in (("sqlite", "B4"), *((("postgres", "B4-postgres"),) if pg else ())):
-        step(f"{key} projection")
-        results[key] = measures.b4(kind, size["commands"], size["customers"],
-                                   offered_rate=results["B2"]["ours"] / 2, seconds=size["lag_seconds"])
-    step("B6 server memory")
-    results["B6"] = over_http.server_memory(size["b6_customers"], 10, size["b6_touched"])
-    step("B7 the naive design")
-    results["B7"] = {**naive.naive(size["commands"], size["customers"]),
-                     "ours_lost_edits": naive.ours_lost(size["commands"], size["customers"])}
+    if "B2" in wanted:
+        step("B2 over HTTP, then B5 pulling views")
+        for key, apart in (("B2", False), ("B2-apart", True)):
+            runs = [over_http.http_submit_rate(size["commands"], size["customers"],
+                                               size["pull_views"], projection_apart=apart)
+                    for _ in range(repeat)]
+            results[key] = {**sorted(runs, key=lambda run: run["ours"])[len(runs) // 2],
+                            "store": "sqlite"}
+        results["B5"] = results["B2"]
+    if "B3" in wanted:
+        step("B3 long histories")
+        results["B3"] = measures.b3(size["long_history"], size["short_history"],
+                                    size["b3_commands"])
+    if "B4" in wanted:
+        stores = (("sqlite", "B4"), *((("postgres", "B4-postgres"),) if pg else ()))
+        for kind, key in stores:
+            step(f"{key} projection")
+            results[key] = measures.b4(kind, size["commands"], size["customers"],
+                                       offered_rate=results["B2"]["ours"] / 2,
+                                       seconds=size["lag_seconds"])
+    if "B6" in wanted:
+        step("B6 server memory")
+        results["B6"] = over_http.server_memory(size["b6_customers"], 10,
+                                                size["b6_touched"])
+    if "B6-disk" in wanted:
+        step("B6' bytes on disk per recorded command")
+        results["B6-disk"] = measures.disk_per_event(size["commands"], size["customers"])
+    if "B7" in wanted:
+        step("B7 the naive design")
+        results["B7"] = {**naive.naive(size["commands"], size["customers"]),
+                         "ours_lost_edits": naive.ours_lost(size["commands"],
+                                                            size["customers"])}
     for name in ALONE:
-        if name != "B10" or pg:
+        if name in wanted:
+            if name == "B10" and not pg:
+                if only:
+                    raise click.ClickException("B10 needs PostgreSQL, which is not reachable")
+                continue
             step(name)
             results[name] = measure_alone(name, size)
+    command = "python -m bench" + (" --quick" if quick else "") + f" --repeat {repeat}"
     run = {
         "date": date.today().isoformat(),
-        "command": "python -m bench" + (" --quick" if quick else "") + f" --repeat {repeat}",
-        "repeat": repeat, "quick": quick,
+        "command": command + "".join(f" --only {part}" for part in only),
+        "repeat": repeat, "quick": quick, "only": list(only),
+        "completes": completed and completed["command"] + " of " + completed["date"],
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "sqlite": sqlite3.sqlite_version, "postgresql": pg,
                     "platform": platform.platform()},
         "results": results,
     }
-    json_path = out / f"{run['date']}{'-quick' if quick else ''}.json"
+    suffix = "-quick" if quick else "-parts" if only else ""
+    json_path = out / f"{run['date']}{suffix}.json"
     report.write(run, json_path, page, page.with_suffix(".png"))
     click.echo(f"wrote {json_path} and {page}")
 
 
-def run_alone(only: tuple[str, ...], size: dict, quick: bool, out: Path, page: Path,
-              pg: str | None) -> None:
-    """Measure ``only`` and write them into the latest results and the page."""
-    found = sorted(out.glob("*-quick.json" if quick else "????-??-??.json"))
-    if not found:
-        raise click.ClickException(f"no results in {out} to add to: run them all first")
-    run = json.loads(found[-1].read_text())
-    command = "python -m bench" + (" --quick" if quick else "") + "".join(
-        f" --only {name}" for name in only)
-    for name in only:
-        if name == "B10" and not pg:
-            raise click.ClickException("B10 needs PostgreSQL, which is not reachable")
-        click.echo(f"{name} ...", err=True)
-        run["results"][name] = {**measure_alone(name, size), "measured": {
-            "date": date.today().isoformat(), "command": command}}
-    report.write(run, found[-1], page, page.with_suffix(".png"))
-    click.echo(f"wrote {found[-1]} and {page}")
+def latest_full_run(out: Path) -> dict:
+    """The latest full run's results, which a run of some parts completes."""
+    runs = sorted(path for path in out.glob("*.json")
+                  if not path.stem.endswith(("-quick", "-parts")))
+    if not runs:
+        raise click.UsageError(f"--only completes a full run, and {out} has none")
+    return json.loads(runs[-1].read_text())
 
 
 if __name__ == "__main__":

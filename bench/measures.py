@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
+from contextlib import closing
 import statistics
 import time
 import uuid
@@ -40,6 +43,25 @@ def submit_rate(kind: str, commands: int, customers: int) -> float:
             return commands / spent
         finally:
             app.close()
+
+
+def disk_per_event(commands: int, customers: int) -> dict:
+    """B6': bytes on disk per recorded command (B1's workload on a SQLite file,
+    vacuumed): events with their provenance, verdicts and indexes."""
+    with fresh_store("sqlite") as env:
+        app = Customers(env=env)
+        try:
+            workload = Workload(registered(app, customers))
+            for client, batch in workload.batches(commands):
+                workload.saw(app.submit(client, "employee", batch))
+            events = app.recorder.max_notification_id()
+        finally:
+            app.close()
+        with closing(sqlite3.connect(env["SQLITE_DBNAME"])) as connection:
+            connection.execute("VACUUM")
+        size = os.path.getsize(env["SQLITE_DBNAME"])
+    return {"store": "sqlite", "events": events, "file_bytes": size,
+            "bytes_per_event": size / events}
 
 
 def raw_rates(kind: str, events: int, repeat: int) -> dict[str, float]:

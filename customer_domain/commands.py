@@ -7,13 +7,17 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cached_property
 from typing import Any
 from uuid import UUID
 
 from customer_domain.vocabulary import FIELD_OF_COMMAND
 
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str)  # as json.dumps(...) would
+
+
+def in_utc(moment: datetime) -> datetime:
+    """The same instant in UTC: every time is normalised so at intake."""
+    return moment.astimezone(timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -28,6 +32,13 @@ class Command:
     payload: Mapping[str, Any]
     issued_at_defaulted: bool = False  # the client sent none: the server's clock
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "issued_at", in_utc(self.issued_at))
+        # Every command's key and fingerprint are read, most more than once:
+        # computed here (functools.cached_property takes a lock on each read).
+        object.__setattr__(self, "_key", str(self.command_id))
+        object.__setattr__(self, "_fingerprint", self._digest())
+
     @property
     def field(self) -> str | None:
         """The field a Change command sets (None for the others)."""
@@ -37,17 +48,19 @@ class Command:
     def value(self) -> Any:
         return self.payload[FIELD_OF_COMMAND[self.type]]
 
-    @cached_property
+    @property
     def key(self) -> str:
         """The command id as text, as stamps hold it."""
-        return str(self.command_id)
+        return self._key
 
-    @cached_property
+    @property
     def fingerprint(self) -> str:
         """Identifies the envelope as compared for idempotency: not its base, nor
         a time the server supplied (a re-send would get another)."""
-        issued = None if self.issued_at_defaulted else (
-            self.issued_at.astimezone(timezone.utc).isoformat())
+        return self._fingerprint
+
+    def _digest(self) -> str:
+        issued = None if self.issued_at_defaulted else self.issued_at.isoformat()
         content = [self.type, str(self.customer_id), self.payload, issued]
         return hashlib.sha256(_CANONICAL_JSON.encode(content).encode()).hexdigest()[:32]
 
@@ -59,3 +72,6 @@ class Sender:
     client_id: str
     author: str
     received_at: datetime
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "received_at", in_utc(self.received_at))

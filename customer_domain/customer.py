@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -252,5 +254,28 @@ class Customer(Aggregate):
         return cls._create(cls.Registered, id=customer_id, **attributes)
 
     def record(self, event_class: type[Recorded], **attributes: Any) -> None:
-        """Record the one event a command causes."""
-        self.trigger_event(event_class, **attributes)
+        """Record the one event a command causes.
+
+        As ``trigger_event`` does, but the event is built as the library's
+        mapper rebuilds a stored one, its attributes set directly: the
+        dataclass constructor's per-attribute frozen assignment cost a third
+        of recording. The attributes are checked against the class's all the
+        same (``TypeError``, as the constructor would raise)."""
+        if attributes.keys() != _attributes_of(event_class):
+            msg = (f"{event_class.__qualname__} records "
+                   f"{sorted(_attributes_of(event_class))}, not {sorted(attributes)}")
+            raise TypeError(msg)
+        event = object.__new__(event_class)
+        event.__dict__.update(attributes, originator_id=self.id,
+                              originator_version=self.version + 1,
+                              timestamp=event_class.create_timestamp())
+        event.mutate(self)
+        self._pending_events.append(event)  # the library's list of unsaved events
+
+
+@cache
+def _attributes_of(event_class: type[Customer.Recorded]) -> frozenset[str]:
+    """The attributes an event of this class records, beyond its customer id,
+    version and timestamp."""
+    return frozenset(field.name for field in fields(event_class)) - {
+        "originator_id", "originator_version", "timestamp"}

@@ -10,6 +10,7 @@ from eventsourcing.persistence import ProcessRecorder, Tracking
 from eventsourcing.system import ProcessApplication
 from eventsourcing.utils import get_topic
 
+from application.event_format import STORED_FORMAT
 from application.schema import prepare_store, with_schema_retries
 from system.recorders import UPSTREAM, DirectoryRecorder, recorder_class
 
@@ -23,6 +24,9 @@ class CustomerDirectory(ProcessApplication):
     customer views and the conflict inbox into its own database."""
 
     name = "CustomerDirectory"
+    # The library decodes a followed application's events with the follower's
+    # own transcoder: the customers' format.
+    env = STORED_FORMAT
     pull_section_size = 500
 
     recorder: DirectoryRecorder

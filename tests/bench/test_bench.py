@@ -22,7 +22,9 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     assert done.returncode == 0, done.stderr
     [result_file] = (tmp_path / "results").glob("*-quick.json")
     results = json.loads(result_file.read_text())["results"]
-    assert {"B1", "B2", "B2-apart", "B3", "B4", "B5", "B6", "B7", "B8", "B9"} <= set(results)
+    assert {"B1", "B2", "B2-apart", "B3", "B4", "B5", "B6", "B6-disk",
+            "B7", "B8", "B9"} <= set(results)
+    assert 0 < results["B6-disk"]["bytes_per_event"] < results["B6-disk"]["file_bytes"]
     assert results["B7"]["ours_lost_edits"] == 0
     assert results["B9"]["first_resent"] == {"status": "applied", "version": 0,
                                              "duplicate": True}
@@ -36,14 +38,24 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     assert all(f"## {name}" in text for name in ("B3", "B5", "B6", "B7"))
     assert page.with_suffix(".png").stat().st_size > 0
 
-    again = subprocess.run([sys.executable, "-m", "bench", "--quick", "--only", "B9",
-                            "--out", str(tmp_path / "results"), "--page", str(page)],
-                           cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert again.returncode == 0, again.stderr
-    rerun = json.loads(result_file.read_text())["results"]
-    assert rerun["B9"]["measured"]["command"] == "python -m bench --quick --only B9"
-    assert rerun["B1"] == results["B1"]  # the others kept
-    assert "python -m bench --quick --only B9" in page.read_text()
+
+def test_some_parts_alone_complete_the_latest_full_run(tmp_path):
+    results_dir = tmp_path / "results"
+    results_dir.mkdir()
+    full = json.loads((ROOT / "bench" / "results" / "2026-11-26.json").read_text())
+    (results_dir / "2026-11-26.json").write_text(json.dumps(full))
+    page = tmp_path / "benchmarks.md"
+    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--repeat", "1",
+                           "--only", "B6-disk", "--out", str(results_dir),
+                           "--page", str(page)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    [result_file] = results_dir.glob("*-quick.json")
+    run = json.loads(result_file.read_text())
+    assert run["only"] == ["B6-disk"] and "2026-11-26" in run["completes"]
+    assert run["results"]["B7"] == full["results"]["B7"]
+    assert run["results"]["B6-disk"]["events"] > 0
+    assert "This run measured B6-disk alone" in page.read_text()
 
 
 @pytest.mark.skipif(not instructions.available(), reason="valgrind is not installed")
