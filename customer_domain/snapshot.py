@@ -2,12 +2,14 @@
 
 Every attribute of the aggregate is written as plain data (lists, dicts,
 strings, numbers, times, ids and bytes), which any transcoder of the event
-store can hold, and read back into the same objects.
+store can hold, and read back into the same objects. A transcoder may give
+back an id nested in that data as text: ids are made UUIDs again on reading.
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
+from uuid import UUID
 
 from eventsourcing.domain import Snapshot
 from eventsourcing.utils import get_topic
@@ -64,8 +66,8 @@ def _plain(customer: Customer) -> dict[str, Any]:
 
 
 def _objects(state: dict[str, Any]) -> dict[str, Any]:
-    conflicts = [Conflict(conflict_id, field, base_value, current, tuple(candidates),
-                          opened_at, resolution)
+    conflicts = [Conflict(_uuid(conflict_id), field, base_value, current,
+                          tuple(candidates), opened_at, resolution)
                  for conflict_id, field, base_value, current, candidates, opened_at,
                  resolution in state["conflicts"]]
     return {
@@ -73,11 +75,16 @@ def _objects(state: dict[str, Any]) -> dict[str, Any]:
         "field_marks": {name: ChangeMarks(*m) for name, m in state["field_marks"].items()},
         "any_field_marks": ChangeMarks(*state["any_field_marks"]),
         "conflicts": {conflict.conflict_id: conflict for conflict in conflicts},
-        "open_conflicts": dict(state["open_conflicts"]),
+        "open_conflicts": {field: _uuid(conflict_id)
+                           for field, conflict_id in state["open_conflicts"].items()},
         "commands": CommandIndex.from_bytes(*state["commands"]),
         "client_clocks": dict(state["client_clocks"]),
         "recent_latest_effective_at": list(state["recent_latest_effective_at"]),
     }
+
+
+def _uuid(value: UUID | str) -> UUID:
+    return value if isinstance(value, UUID) else UUID(value)
 
 
 def _marks(marks: ChangeMarks) -> list[Any]:
