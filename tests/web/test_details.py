@@ -275,10 +275,10 @@ def test_an_edit_from_before_anothers_change_conflicts_after_the_senders_own(api
 
 @pytest.mark.parametrize(("setting", "message"), [
     ({"CONFLICT_POLICY": "bogus"},
-     "unknown conflict policy 'bogus': use one of manual, last-writer-wins, first-sync-wins"),
+     "CONFLICT_POLICY: 'bogus' is not one of manual, last-writer-wins, first-sync-wins"),
     ({"CONFLICT_POLICY_NAME": "bogus"},
-     "unknown conflict policy 'bogus': use one of manual, last-writer-wins, first-sync-wins"),
-    ({"CONFLICT_DETECTION": "row"}, "unknown conflict detection 'row': use field or aggregate"),
+     "CONFLICT_POLICY_NAME: 'bogus' is not one of manual, last-writer-wins, first-sync-wins"),
+    ({"CONFLICT_DETECTION": "row"}, "CONFLICT_DETECTION: 'row' is not one of field, aggregate"),
 ])
 def test_a_misconfigured_policy_is_refused_naming_it(store_env, setting, message):
     with pytest.raises(ValueError) as refused:
