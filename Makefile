@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 WEBAPP_DEPS := webapp/node_modules/.package-lock.json
 WEBAPP_BUILT := web/static/app/index.html
 
-.PHONY: install run test demo bench soak fuzz mutation clean webapp webapp-test chromium screenshots
+.PHONY: install run test lint demo bench soak fuzz mutation clean webapp webapp-test chromium screenshots
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
@@ -59,7 +59,14 @@ demo: $(INSTALLED)
 mutation: $(INSTALLED)
 	$(PY) -m tests.mutation.run
 
-test: $(INSTALLED) $(WEBAPP_BUILT) chromium webapp-test
+# ruff (check and format) over the project; mypy over the packages that pass it
+# cleanly ([tool.ruff] and [tool.mypy] in pyproject.toml).
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: $(INSTALLED) lint $(WEBAPP_BUILT) chromium webapp-test
 	$(PY) -m pytest
 
 screenshots: $(INSTALLED) $(WEBAPP_BUILT) chromium

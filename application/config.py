@@ -27,9 +27,11 @@ def policy_from_env(env: Environment) -> Policy:
         value = _choice(env, f"{FIELD_POLICY}{field.upper()}", POLICIES, "")
         if value:
             per_field[field] = value
-    return Policy(default=_choice(env, "CONFLICT_POLICY", POLICIES, MANUAL),
-                  per_field=per_field,
-                  detection=_choice(env, "CONFLICT_DETECTION", DETECTIONS, DETECT_FIELD))
+    return Policy(
+        default=_choice(env, "CONFLICT_POLICY", POLICIES, MANUAL),
+        per_field=per_field,
+        detection=_choice(env, "CONFLICT_DETECTION", DETECTIONS, DETECT_FIELD),
+    )
 
 
 def _choice(env: Environment, key: str, allowed: tuple[str, ...], default: str) -> str:

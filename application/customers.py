@@ -7,7 +7,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -18,31 +18,31 @@ from eventsourcing.utils import EnvType
 
 from application.collecting import collected
 from application.config import policy_from_env
-from application.envelopes import as_commands
 from application.contention import Contention
+from application.envelopes import as_commands
 from application.event_format import STORED_FORMAT
 from application.history import StoredHistory
 from application.intake import Intake
 from application.requests import Registration, Resolution
 from application.results import Result
-from application.snapshots import BytesAsBase64, SnapshotWriter, snapshot_due
 from application.schema import prepare_store, with_schema_retries
+from application.snapshots import BytesAsBase64, SnapshotWriter, snapshot_due
 from customer_domain.commands import Command, Sender
 from customer_domain.customer import Customer
-from customer_domain.snapshot import CustomerSnapshot
 from customer_domain.errors import (
     ConflictNotFoundError,
     CustomerNotFoundError,
     MalformedCommandError,
     VersionMismatchError,
 )
+from customer_domain.snapshot import CustomerSnapshot
 from customer_domain.vocabulary import Reason
 
 Envelope = Command | Mapping[str, Any]
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Customers(Application):
@@ -52,8 +52,11 @@ class Customers(Application):
     # The cache is trusted when deciding (a save that loses to another writer
     # fails and is decided again); reads that must be current catch up first.
     # Events are stored as MessagePack (application.event_format).
-    env = {"AGGREGATE_CACHE_MAXSIZE": "10000", "AGGREGATE_CACHE_FASTFORWARD": "n",
-           **STORED_FORMAT}
+    env = {
+        "AGGREGATE_CACHE_MAXSIZE": "10000",
+        "AGGREGATE_CACHE_FASTFORWARD": "n",
+        **STORED_FORMAT,
+    }
     LOCK_STRIPES = 64
     is_snapshotting_enabled = True
     snapshot_class = CustomerSnapshot
@@ -71,7 +74,8 @@ class Customers(Application):
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
         self.on_saved: Callable[[], None] | None = None  # told after each save
         self.snapshot_writer = SnapshotWriter(
-            self.snapshots.put if self.snapshots is not None else lambda _: None)
+            self.snapshots.put if self.snapshots is not None else lambda _: None
+        )
 
     def construct_recorder(self):
         prepare_store(self.factory)
@@ -82,8 +86,11 @@ class Customers(Application):
         (``application.snapshots``); then prompt the projection also on a store
         that reports no positions for what it saved (EventStoreDB's adapter),
         which the library does not pass on to followers."""
-        due = [obj for obj in objs if isinstance(obj, Customer) and snapshot_due(obj)
-               ] if self.snapshots is not None else []
+        due = (
+            [obj for obj in objs if isinstance(obj, Customer) and snapshot_due(obj)]
+            if self.snapshots is not None
+            else []
+        )
         recordings = self._save_collected(collected(objs, kwargs))
         for customer in due:  # the state just saved, with no read
             self.snapshot_writer.write(CustomerSnapshot.take(customer))
@@ -116,12 +123,17 @@ class Customers(Application):
 
     def register(self, author: str, registration: Registration) -> Result:
         """Register a customer; a command id or customer id left out is derived."""
-        [result] = self.submit(registration.client_id, author,
-                               [registration.command(self.clock())])
+        [result] = self.submit(
+            registration.client_id, author, [registration.command(self.clock())]
+        )
         return result
 
-    def command_envelope(self, customer_id: UUID, body: Mapping[str, Any],
-                         expected_version: int | None = None) -> dict[str, Any]:
+    def command_envelope(
+        self,
+        customer_id: UUID,
+        body: Mapping[str, Any],
+        expected_version: int | None = None,
+    ) -> dict[str, Any]:
         """A command's body sent for one customer, completed: its customer is that
         one, its base the ``expected_version`` (If-Match), which is checked first,
         before the rest of the body (RFC 9110 13.2.1), unless the body is a re-send.
@@ -131,26 +143,38 @@ class Customers(Application):
         if expected_version is not None:
             current = self.version_of(customer_id)
             if current != expected_version and not self.has_processed(
-                    customer_id, envelope.get("command_id")):
+                customer_id, envelope.get("command_id")
+            ):
                 raise VersionMismatchError(customer_id, current)
             envelope["base_version"] = expected_version
         envelope.setdefault("customer_id", str(customer_id))
         return envelope
 
-    def change(self, author: str, client_id: str, customer_id: UUID, command: Command,
-               expected_version: int | None = None) -> Result:
+    def change(
+        self,
+        author: str,
+        client_id: str,
+        customer_id: UUID,
+        command: Command,
+        expected_version: int | None = None,
+    ) -> Result:
         """Decide one command on one customer (see ``submit`` for
         ``expected_version``). Raises CustomerNotFoundError."""
         if command.customer_id != customer_id:
             raise MalformedCommandError({"customer_id": ["not the path's customer"]})
-        [result] = self.submit(client_id, author, [command],
-                               expected_version=expected_version)
+        [result] = self.submit(
+            client_id, author, [command], expected_version=expected_version
+        )
         if result.reason == Reason.CUSTOMER_NOT_FOUND:
             raise CustomerNotFoundError(customer_id)
         return result
 
-    def resolve(self, author: str, resolution: Resolution,
-                customer_of: Callable[[UUID], UUID | None]) -> Result:
+    def resolve(
+        self,
+        author: str,
+        resolution: Resolution,
+        customer_of: Callable[[UUID], UUID | None],
+    ) -> Result:
         """Resolve a conflict of the customer ``customer_of`` names for it (the
         conflict inbox); its base is the customer's version if not given.
         Raises ConflictNotFoundError."""
@@ -159,15 +183,18 @@ class Customers(Application):
             raise ConflictNotFoundError(resolution.conflict_id)
         base = resolution.base_version
         command = resolution.command(
-            customer_id, self.version_of(customer_id) if base is None else base,
-            self.clock())
+            customer_id,
+            self.version_of(customer_id) if base is None else base,
+            self.clock(),
+        )
         [result] = self.submit(resolution.client_id, author, [command])
         if result.reason == Reason.CONFLICT_NOT_FOUND:
             raise ConflictNotFoundError(resolution.conflict_id)
         return result
 
-    def sync(self, author: str, client_id: str, commands: Sequence[Envelope]
-             ) -> list[Result]:
+    def sync(
+        self, author: str, client_id: str, commands: Sequence[Envelope]
+    ) -> list[Result]:
         """An offline client's outbox: one verdict per command, in order."""
         return self.submit(client_id, author, commands)
 

@@ -5,7 +5,7 @@ its OpenAPI document."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import MAXYEAR, MINYEAR, datetime, timezone
+from datetime import MAXYEAR, MINYEAR, UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -35,7 +35,7 @@ from customer_domain.vocabulary import (
 def in_utc(moment: datetime) -> None:
     """Refuse a time that UTC cannot hold (0001-01-01T00:00+01:00, say)."""
     try:
-        moment.astimezone(timezone.utc)
+        moment.astimezone(UTC)
     except OverflowError:
         raise ValidationError("not a time that UTC can hold") from None
 
@@ -75,8 +75,9 @@ class ResolutionSchema(StrictSchema):
     @validates_schema
     def check_choice(self, data: dict[str, Any], **_: Any) -> None:
         if data.get("choice") == CHOICE_CANDIDATE and "candidate_command_id" not in data:
-            raise ValidationError("required when choice is candidate",
-                                  "candidate_command_id")
+            raise ValidationError(
+                "required when choice is candidate", "candidate_command_id"
+            )
         if data.get("choice") == CHOICE_VALUE and "value" not in data:
             raise ValidationError("required when choice is value", "value")
 
@@ -87,8 +88,11 @@ class ResolvePayloadSchema(ResolutionSchema):
 
 def _change_payload(field: str) -> type[Schema]:
     required = {"required": True, "allow_none": field not in ("name", "status")}
-    value = fields.Nested(AddressSchema, **required) if field == "address" \
+    value = (
+        fields.Nested(AddressSchema, **required)
+        if field == "address"
         else fields.String(**required)
+    )
     return StrictSchema.from_dict({field: value}, name=f"{field.title()}PayloadSchema")
 
 
@@ -103,8 +107,9 @@ class CommandSchema(StrictSchema):
     command_id = fields.UUID(required=True)
     type = fields.String(required=True, validate=validate.OneOf(COMMAND_TYPES))
     customer_id = fields.UUID(required=True)
-    base_version = fields.Integer(strict=True, allow_none=True, load_default=None,
-                                  validate=validate.Range(min=0))
+    base_version = fields.Integer(
+        strict=True, allow_none=True, load_default=None, validate=validate.Range(min=0)
+    )
     issued_at = fields.AwareDateTime(required=True, validate=in_utc)
     payload = fields.Dict(keys=fields.String(), required=True)
 
@@ -147,8 +152,11 @@ _ENVELOPE_KEYS = frozenset(COMMAND_SCHEMA.fields)
 _ENVELOPE_KEYS_UNBASED = _ENVELOPE_KEYS - {"base_version"}
 _ADDRESS_KEYS = frozenset(AddressSchema().fields)
 _PAYLOAD_FIELDS = {  # per command type but ResolveConflict: its payload's fields
-    kind: {name: (field.required, field.allow_none) for name, field in schema.fields.items()}
-    for kind, schema in PAYLOAD_SCHEMAS.items() if kind != RESOLVE
+    kind: {
+        name: (field.required, field.allow_none) for name, field in schema.fields.items()
+    }
+    for kind, schema in PAYLOAD_SCHEMAS.items()
+    if kind != RESOLVE
 }
 
 
@@ -165,9 +173,17 @@ def plain_command(envelope: Any) -> Command | None:
     keys = envelope.keys()
     if keys != _ENVELOPE_KEYS and keys != _ENVELOPE_KEYS_UNBASED:
         return None
-    kind, payload, base = envelope["type"], envelope["payload"], envelope.get("base_version")
-    if (type(kind) is not str or kind not in _PAYLOAD_FIELDS or type(payload) is not dict
-            or not _plain_payload(_PAYLOAD_FIELDS[kind], payload)):
+    kind, payload, base = (
+        envelope["type"],
+        envelope["payload"],
+        envelope.get("base_version"),
+    )
+    if (
+        type(kind) is not str
+        or kind not in _PAYLOAD_FIELDS
+        or type(payload) is not dict
+        or not _plain_payload(_PAYLOAD_FIELDS[kind], payload)
+    ):
         return None
     if kind == REGISTER:
         if base is not None:
@@ -203,8 +219,11 @@ def _plain_payload(shape: dict[str, tuple[bool, bool]], payload: dict[str, Any])
             if not shape[name][1]:
                 return False
         elif name == "address":
-            if (type(value) is not dict or value.keys() != _ADDRESS_KEYS
-                    or any(type(part) is not str for part in value.values())):
+            if (
+                type(value) is not dict
+                or value.keys() != _ADDRESS_KEYS
+                or any(type(part) is not str for part in value.values())
+            ):
                 return False
         elif type(value) is not str:
             return False

@@ -42,12 +42,40 @@ UUID_EXT = 1
 # Append only: a number, once used, names its attribute for ever. A name not
 # listed is stored as itself, so a new attribute needs no entry to work.
 NUMBERED_KEYS = (
-    "timestamp", "command_id", "client_id", "author", "issued_at", "effective_at",
-    "received_at", "base_version", "verdict", "reason", "detail", "conflict_id",
-    "fingerprint", "latest_effective_at", "value", "previous", "field", "restamped",
-    "winner", "current", "base_value", "candidate", "choice", "chosen", "name",
-    "email", "phone", "address", "supplier", "description", "status", "class_version",
-    "version", "changed_at",
+    "timestamp",
+    "command_id",
+    "client_id",
+    "author",
+    "issued_at",
+    "effective_at",
+    "received_at",
+    "base_version",
+    "verdict",
+    "reason",
+    "detail",
+    "conflict_id",
+    "fingerprint",
+    "latest_effective_at",
+    "value",
+    "previous",
+    "field",
+    "restamped",
+    "winner",
+    "current",
+    "base_value",
+    "candidate",
+    "choice",
+    "chosen",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "supplier",
+    "description",
+    "status",
+    "class_version",
+    "version",
+    "changed_at",
 )
 NUMBER_OF = {key: number for number, key in enumerate(NUMBERED_KEYS)}
 
@@ -101,8 +129,10 @@ class EventStateTranscoder(Transcoder):
         state = {}
         for key, value in self._decode(data).items():
             if value.__class__ is dict:
-                value = {k if k.__class__ is str else NUMBERED_KEYS[k]: v
-                         for k, v in value.items()}
+                value = {
+                    k if k.__class__ is str else NUMBERED_KEYS[k]: v
+                    for k, v in value.items()
+                }
             state[key if key.__class__ is str else NUMBERED_KEYS[key]] = value
         return state
 

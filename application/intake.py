@@ -28,7 +28,9 @@ Decided = dict[UUID, tuple[Customer | None, list[tuple]]]
 _CONFLICTING_KEY = re.compile(r"\(originator_id, originator_version\)=\(([0-9a-f-]{36}),")
 # Refusals that record nothing, for want of a version or a conflict that the
 # cached customer may simply not have seen yet.
-REFUSED_ON_WHAT_IS_MISSING = frozenset({Reason.BASE_VERSION_AHEAD, Reason.CONFLICT_NOT_FOUND})
+REFUSED_ON_WHAT_IS_MISSING = frozenset(
+    {Reason.BASE_VERSION_AHEAD, Reason.CONFLICT_NOT_FOUND}
+)
 
 
 class CustomerStore(Protocol):
@@ -60,8 +62,9 @@ class Intake:
 
     MAX_ATTEMPTS = 30
 
-    def __init__(self, app: CustomerStore, sender: Sender,
-                 expected_version: int | None = None) -> None:
+    def __init__(
+        self, app: CustomerStore, sender: Sender, expected_version: int | None = None
+    ) -> None:
         self.app = app
         self.sender = sender
         self.expected_version = expected_version
@@ -113,8 +116,10 @@ class Intake:
     def _save_group(self, decided: Decided) -> list[UUID]:
         """Save the customers in one transaction; if one lost to another
         writer, those that did not in another. The customers that lost."""
-        events = {cid: list(customer.pending_events) if customer else []
-                  for cid, (customer, _) in decided.items()}
+        events = {
+            cid: list(customer.pending_events) if customer else []
+            for cid, (customer, _) in decided.items()
+        }
         objs: list = [customer for customer, _ in decided.values()]
         lost: list[UUID] = []
         while decided:
@@ -126,15 +131,20 @@ class Intake:
                     return lost + list(decided)
                 lost += losers
                 # what the others decided still holds: their events, as they are
-                decided = {cid: outcome for cid, outcome in decided.items()
-                           if cid not in losers}
+                decided = {
+                    cid: outcome for cid, outcome in decided.items() if cid not in losers
+                }
                 objs = [event for cid in decided for event in events[cid]]
             else:
                 return lost
         return lost
 
-    def _losers(self, error: IntegrityError, decided: Decided,
-                events: dict[UUID, list[Customer.Recorded]]) -> list[UUID]:
+    def _losers(
+        self,
+        error: IntegrityError,
+        decided: Decided,
+        events: dict[UUID, list[Customer.Recorded]],
+    ) -> list[UUID]:
         """The customers whose save lost to another writer: the one the store
         names (PostgreSQL does), else those whose stream moved on."""
         named = _CONFLICTING_KEY.search(str(error))
@@ -149,8 +159,9 @@ class Intake:
         first = events[0].originator_version
         return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
-    def _decide(self, items: Items, reloaded: bool = False
-                ) -> tuple[Customer | None, list[tuple]]:
+    def _decide(
+        self, items: Items, reloaded: bool = False
+    ) -> tuple[Customer | None, list[tuple]]:
         customer_id = items[0][1].customer_id
         customer = self.app.load_for_update(customer_id)
         if customer is not None and customer_id in self.app.contention:
@@ -168,7 +179,9 @@ class Intake:
             if decision.reason in REFUSED_ON_WHAT_IS_MISSING and not reloaded:
                 return self._reloaded(items)
             customer = carry_out(decision, command, customer)
-            version = customer.version if decision.records and customer else decision.version
+            version = (
+                customer.version if decision.records and customer else decision.version
+            )
             verdicts.append((index, command, decision, version))
         return customer, verdicts
 
@@ -180,11 +193,15 @@ class Intake:
         self.app.forget([items[0][1].customer_id])
         return self._decide(items, reloaded=True)
 
-    def _check_expected_version(self, history: StoredHistory | None,
-                                command: Command) -> None:
-        if (self.expected_version is not None and history is not None
-                and history.customer.version != self.expected_version
-                and history.receipt(command.command_id) is None):
+    def _check_expected_version(
+        self, history: StoredHistory | None, command: Command
+    ) -> None:
+        if (
+            self.expected_version is not None
+            and history is not None
+            and history.customer.version != self.expected_version
+            and history.receipt(command.command_id) is None
+        ):
             raise VersionMismatchError(history.customer.id, history.customer.version)
 
     def _save(self, decided: Decided, objs: list) -> None:

@@ -38,18 +38,29 @@ class Registration:
     @classmethod
     def of(cls, sent: Mapping[str, Any]) -> Registration:
         """From one flat mapping: the fields' values beside the command's keys."""
-        return cls(client_id=sent["client_id"],
-                   values={field: sent[field] for field in FIELDS if field in sent},
-                   command_id=sent.get("command_id"), customer_id=sent.get("customer_id"),
-                   issued_at=sent.get("issued_at"))
+        return cls(
+            client_id=sent["client_id"],
+            values={field: sent[field] for field in FIELDS if field in sent},
+            command_id=sent.get("command_id"),
+            customer_id=sent.get("customer_id"),
+            issued_at=sent.get("issued_at"),
+        )
 
     def command(self, now: datetime) -> Command:
         command_id = self.command_id or uuid.uuid4()
         # Without a customer_id, re-sending the same command_id must name the same customer.
-        customer_id = self.customer_id or uuid.uuid5(REGISTRATIONS_NAMESPACE, str(command_id))
-        return Command(command_id=command_id, type=REGISTER, customer_id=customer_id,
-                       base_version=None, issued_at=self.issued_at or now,
-                       payload=dict(self.values), issued_at_defaulted=self.issued_at is None)
+        customer_id = self.customer_id or uuid.uuid5(
+            REGISTRATIONS_NAMESPACE, str(command_id)
+        )
+        return Command(
+            command_id=command_id,
+            type=REGISTER,
+            customer_id=customer_id,
+            base_version=None,
+            issued_at=self.issued_at or now,
+            payload=dict(self.values),
+            issued_at_defaulted=self.issued_at is None,
+        )
 
 
 @dataclass(frozen=True)
@@ -66,11 +77,20 @@ class Resolution:
     issued_at: datetime | None = None
 
     def command(self, customer_id: UUID, base_version: int, now: datetime) -> Command:
-        payload: dict[str, Any] = {"conflict_id": str(self.conflict_id), "choice": self.choice}
+        payload: dict[str, Any] = {
+            "conflict_id": str(self.conflict_id),
+            "choice": self.choice,
+        }
         if self.candidate_command_id is not None:
             payload["candidate_command_id"] = str(self.candidate_command_id)
         if self.value is not NOT_SENT:
             payload["value"] = self.value
-        return Command(command_id=self.command_id, type=RESOLVE, customer_id=customer_id,
-                       base_version=base_version, issued_at=self.issued_at or now, payload=payload,
-                       issued_at_defaulted=self.issued_at is None)
+        return Command(
+            command_id=self.command_id,
+            type=RESOLVE,
+            customer_id=customer_id,
+            base_version=base_version,
+            issued_at=self.issued_at or now,
+            payload=payload,
+            issued_at_defaulted=self.issued_at is None,
+        )

@@ -25,7 +25,8 @@ def prepare_store(factory: InfrastructureFactory[Any]) -> None:
     PostgreSQL, and only where tables are created). Raises ValueError naming
     the variable where the database refuses."""
     if type(factory).__module__ != "eventsourcing.postgres" or not strtobool(
-            factory.env.get("CREATE_TABLE") or "yes"):  # the library's own variable
+        factory.env.get("CREATE_TABLE") or "yes"
+    ):  # the library's own variable
         return
     datastore = factory.datastore  # type: ignore[attr-defined]
     if datastore.schema == "public":
@@ -34,15 +35,20 @@ def prepare_store(factory: InfrastructureFactory[Any]) -> None:
 
     try:
         with datastore.transaction(commit=True) as cursor:
-            cursor.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s",
-                           (datastore.schema,))
+            cursor.execute(
+                "SELECT 1 FROM pg_namespace WHERE nspname = %s", (datastore.schema,)
+            )
             if cursor.fetchone() is None:
-                cursor.execute(SQL("CREATE SCHEMA {}").format(Identifier(datastore.schema)))
+                cursor.execute(
+                    SQL("CREATE SCHEMA {}").format(Identifier(datastore.schema))
+                )
     except IntegrityError:
         return  # another process created it at the same moment
     except ProgrammingError as error:
-        msg = (f"POSTGRES_SCHEMA: schema {datastore.schema!r} does not exist and cannot "
-               f"be created ({str(error).strip()}); create it, or name another")
+        msg = (
+            f"POSTGRES_SCHEMA: schema {datastore.schema!r} does not exist and cannot "
+            f"be created ({str(error).strip()}); create it, or name another"
+        )
         raise ValueError(msg) from None
 
 

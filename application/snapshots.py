@@ -53,7 +53,9 @@ class SnapshotWriter:
     """Puts snapshots in the store behind the commands that made them; drops
     them when too many wait (a later one will be taken)."""
 
-    def __init__(self, put: Callable[[list[Snapshot]], object], backlog: int = 256) -> None:
+    def __init__(
+        self, put: Callable[[list[Snapshot]], object], backlog: int = 256
+    ) -> None:
         self._put = put
         self._queue: queue.Queue[Snapshot | None] = queue.Queue(maxsize=backlog)
         self._thread: threading.Thread | None = None
@@ -62,8 +64,9 @@ class SnapshotWriter:
     def write(self, snapshot: Snapshot) -> None:
         with self._lock:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="snapshots",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="snapshots", daemon=True
+                )
                 self._thread.start()
         try:
             self._queue.put_nowait(snapshot)
@@ -86,8 +89,9 @@ class SnapshotWriter:
             except IntegrityError:
                 pass  # taken already at this version: the same state
             except Exception:  # noqa: BLE001 - a cache: the customer loads without it
-                logger.warning("snapshot of %s not written", snapshot.originator_id,
-                               exc_info=True)
+                logger.warning(
+                    "snapshot of %s not written", snapshot.originator_id, exc_info=True
+                )
             finally:
                 self._queue.task_done()
         self._queue.task_done()

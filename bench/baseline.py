@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eventsourcing.application import Application
@@ -27,53 +27,85 @@ class Note(Aggregate):
         self.text = text
 
 
-def raw_rate(env: dict[str, str], events: int, per_save: int, aggregates: int = 1000
-             ) -> float:
+def raw_rate(
+    env: dict[str, str], events: int, per_save: int, aggregates: int = 1000
+) -> float:
     """Events per second saving ``per_save`` events of ``aggregates`` per save()."""
     notes = [Note(text="first") for _ in range(aggregates)]
-    return _saving_rate(env, notes, events, per_save,
-                        lambda note, n: note.change(text=f"text {n}"))
+    return _saving_rate(
+        env, notes, events, per_save, lambda note, n: note.change(text=f"text {n}")
+    )
 
 
 def provenance(n: int, at: datetime) -> dict[str, Any]:
     """What a recorded command carries: who, when, from which base, with what verdict."""
-    return {"command_id": uuid.uuid4(), "client_id": f"laptop-{n % 10}",
-            "author": "employee", "issued_at": at, "effective_at": at, "received_at": at,
-            "base_version": n, "verdict": Verdict.APPLIED, "reason": None, "detail": None,
-            "conflict_id": None, "fingerprint": f"{n:032x}", "latest_effective_at": at}
+    return {
+        "command_id": uuid.uuid4(),
+        "client_id": f"laptop-{n % 10}",
+        "author": "employee",
+        "issued_at": at,
+        "effective_at": at,
+        "received_at": at,
+        "base_version": n,
+        "verdict": Verdict.APPLIED,
+        "reason": None,
+        "detail": None,
+        "conflict_id": None,
+        "fingerprint": f"{n:032x}",
+        "latest_effective_at": at,
+    }
 
 
-def product_event_rate(env: dict[str, str], events: int, per_save: int = 500,
-                       aggregates: int = 1000) -> float:
+def product_event_rate(
+    env: dict[str, str], events: int, per_save: int = 500, aggregates: int = 1000
+) -> float:
     """(c): events per second recording this product's own events with the raw
     library, ``per_save`` per save(): a field change with its provenance and
     the value it replaced, applied to the customer, with no decision made;
     stored in the product's own format (set on this application alone, so the
     raw baselines keep the library's defaults)."""
-    start_at = datetime.now(timezone.utc)
-    customers = [Customer.register(uuid.uuid4(), **provenance(0, start_at),
-                                   name=f"Customer {n}", email=None, phone=None,
-                                   address=None, supplier=None, description=None,
-                                   status=ACTIVE)
-                 for n in range(aggregates)]
+    start_at = datetime.now(UTC)
+    customers = [
+        Customer.register(
+            uuid.uuid4(),
+            **provenance(0, start_at),
+            name=f"Customer {n}",
+            email=None,
+            phone=None,
+            address=None,
+            supplier=None,
+            description=None,
+            status=ACTIVE,
+        )
+        for n in range(aggregates)
+    ]
 
     def change(customer: Customer, n: int) -> None:
         at = start_at + timedelta(microseconds=n + 1)
         previous = customer.fields["supplier"].as_dict()
-        customer.record(Customer.SupplierChanged, **provenance(customer.version, at),
-                        value=f"Supplier {n}", previous=previous)
+        customer.record(
+            Customer.SupplierChanged,
+            **provenance(customer.version, at),
+            value=f"Supplier {n}",
+            previous=previous,
+        )
 
     return _saving_rate({**env, **STORED_FORMAT}, customers, events, per_save, change)
 
 
-def _saving_rate(env: dict[str, str], aggregates: list[Aggregate], events: int,
-                 per_save: int, change: Callable[[Any, int], None]) -> float:
+def _saving_rate(
+    env: dict[str, str],
+    aggregates: list[Aggregate],
+    events: int,
+    per_save: int,
+    change: Callable[[Any, int], None],
+) -> float:
     """Save ``aggregates``, then time ``events`` changes, ``change(aggregate, n)``
     round the aggregates, ``per_save`` per save(): events per second."""
     app = Application(env=env)
     try:
         for start in range(0, len(aggregates), 500):
-            app.save(*aggregates[start:start + 500])
+            app.save(*aggregates[start : start + 500])
         started = time.perf_counter()
         for start in range(0, events, per_save):
             batch = []

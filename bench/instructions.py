@@ -47,9 +47,20 @@ def available() -> bool:
 def instructions(workload: str, units: int) -> int:
     """Instructions executed by a whole process running ``workload``."""
     done = subprocess.run(
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
-         sys.executable, "-m", "bench.instructions", workload, str(units)],
-        capture_output=True, text=True, check=True)
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            "-m",
+            "bench.instructions",
+            workload,
+            str(units),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(re.search(r"Collected : (\d+)", done.stderr).group(1))
 
 
@@ -58,8 +69,10 @@ def per_unit(workloads: tuple[str, ...], small: int, large: int) -> dict[str, fl
     runs = [(workload, units) for workload in workloads for units in (small, large)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         counts = dict(zip(runs, pool.map(lambda run: instructions(*run), runs)))
-    return {workload: (counts[workload, large] - counts[workload, small]) / (large - small)
-            for workload in workloads}
+    return {
+        workload: (counts[workload, large] - counts[workload, small]) / (large - small)
+        for workload in workloads
+    }
 
 
 def b1(small: int, large: int) -> dict | None:

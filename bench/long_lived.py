@@ -10,7 +10,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
@@ -22,17 +22,23 @@ from system.directory import CustomerDirectory
 from system.settings import embedded_default
 
 BENCH_TOKENS = "bench-token=bench"
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 WARM_UP = 24  # requests on another customer: three for each of the server's threads
 
 
 def edits(customer_id: uuid.UUID, start: int, count: int) -> list[dict]:
     """``count`` commands on the customer, each from the version before it."""
-    return [{"command_id": str(uuid.uuid4()), "type": "ChangeDescription",
-             "customer_id": str(customer_id), "base_version": version,
-             "issued_at": (T0 + timedelta(seconds=version)).isoformat(),
-             "payload": {"description": f"note {version}"}}
-            for version in range(start, start + count)]
+    return [
+        {
+            "command_id": str(uuid.uuid4()),
+            "type": "ChangeDescription",
+            "customer_id": str(customer_id),
+            "base_version": version,
+            "issued_at": (T0 + timedelta(seconds=version)).isoformat(),
+            "payload": {"description": f"note {version}"},
+        }
+        for version in range(start, start + count)
+    ]
 
 
 def long_customer(app: Customers, events: int) -> tuple[uuid.UUID, dict]:
@@ -41,7 +47,9 @@ def long_customer(app: Customers, events: int) -> tuple[uuid.UUID, dict]:
     [register] = registrations([customer_id])
     app.submit("office", "carol", [register])
     for start in range(0, events - 1, 500):
-        app.submit("office", "carol", edits(customer_id, start, min(500, events - 1 - start)))
+        app.submit(
+            "office", "carol", edits(customer_id, start, min(500, events - 1 - start))
+        )
     return customer_id, register
 
 
@@ -59,10 +67,14 @@ def b8(events: int, warm_commands: int, restarts: int = 3) -> dict:
         app.close()
         version, other_version = events - 1, 1
         for _ in range(restarts):
-            bodies = [json.dumps({**command, "client_id": "laptop"}).encode()
-                      for command in edits(customer_id, version, warm_commands + 1)]
-            warm_up = [json.dumps({**command, "client_id": "laptop"}).encode()
-                       for command in edits(other, other_version, WARM_UP)]
+            bodies = [
+                json.dumps({**command, "client_id": "laptop"}).encode()
+                for command in edits(customer_id, version, warm_commands + 1)
+            ]
+            warm_up = [
+                json.dumps({**command, "client_id": "laptop"}).encode()
+                for command in edits(other, other_version, WARM_UP)
+            ]
             version += warm_commands + 1
             other_version += WARM_UP
             with ServerProcess(Path(folder), tokens=BENCH_TOKENS) as server:
@@ -71,11 +83,18 @@ def b8(events: int, warm_commands: int, restarts: int = 3) -> dict:
             colds.append(times[0])
             warms += times[1:]
     cold, warm = statistics.median(colds), statistics.median(warms)
-    return {"events": events, "snapshot_every": SNAPSHOT_EVERY,
-            "history_share": HISTORY_SHARE, "cold_s": cold,
-            "warm_s": warm, "ratio": cold / warm, "restarts": restarts,
-            "colds_s": colds, "warm_p90_s": statistics.quantiles(warms, n=10)[-1],
-            "warm_commands": warm_commands}
+    return {
+        "events": events,
+        "snapshot_every": SNAPSHOT_EVERY,
+        "history_share": HISTORY_SHARE,
+        "cold_s": cold,
+        "warm_s": warm,
+        "ratio": cold / warm,
+        "restarts": restarts,
+        "colds_s": colds,
+        "warm_p90_s": statistics.quantiles(warms, n=10)[-1],
+        "warm_commands": warm_commands,
+    }
 
 
 def project(app: Customers, env: dict) -> None:
@@ -86,21 +105,34 @@ def project(app: Customers, env: dict) -> None:
     directory.close()
 
 
-def timed_posts(server: ServerProcess, other: uuid.UUID, customer_id: uuid.UUID,
-                warm_up: list[bytes], bodies: list[bytes]) -> list[float]:
+def timed_posts(
+    server: ServerProcess,
+    other: uuid.UUID,
+    customer_id: uuid.UUID,
+    warm_up: list[bytes],
+    bodies: list[bytes],
+) -> list[float]:
     """Seconds for each body posted; the server itself warmed up first on
     another customer (every request thread with its connection), so that only
     the customer is cold."""
     session = server.session()
     headers = {"Content-Type": "application/json"}
     for body in warm_up:
-        session.post(f"{server.url}/customers/{other}/commands", data=body,
-                     headers=headers, timeout=60).raise_for_status()
+        session.post(
+            f"{server.url}/customers/{other}/commands",
+            data=body,
+            headers=headers,
+            timeout=60,
+        ).raise_for_status()
     times = []
     for body in bodies:
         started = time.perf_counter()
-        response = session.post(f"{server.url}/customers/{customer_id}/commands",
-                                data=body, headers=headers, timeout=60)
+        response = session.post(
+            f"{server.url}/customers/{customer_id}/commands",
+            data=body,
+            headers=headers,
+            timeout=60,
+        )
         times.append(time.perf_counter() - started)
         response.raise_for_status()
     return times
@@ -119,17 +151,25 @@ def b9(commands: int) -> dict:
             customer = app.load_for_update(customer_id)  # cold: from its snapshot
             recorded = customer.version + 1
             cached = deep_size(customer)
-            [stored] = app.snapshots.recorder.select_events(customer_id, desc=True, limit=1)
+            [stored] = app.snapshots.recorder.select_events(
+                customer_id, desc=True, limit=1
+            )
             [again] = app.submit("office", "carol", [register])
         finally:
             app.close()
-    return {"commands": recorded, "cached_bytes": cached,
-            "cached_per_command": cached / recorded,
-            "snapshot_bytes": len(stored.state),
-            "snapshot_version": stored.originator_version,
-            "snapshot_per_command": len(stored.state) / (stored.originator_version + 1),
-            "first_resent": {"status": again.status, "version": again.version,
-                             "duplicate": again.duplicate}}
+    return {
+        "commands": recorded,
+        "cached_bytes": cached,
+        "cached_per_command": cached / recorded,
+        "snapshot_bytes": len(stored.state),
+        "snapshot_version": stored.originator_version,
+        "snapshot_per_command": len(stored.state) / (stored.originator_version + 1),
+        "first_resent": {
+            "status": again.status,
+            "version": again.version,
+            "duplicate": again.duplicate,
+        },
+    }
 
 
 def deep_size(root: object) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from contextlib import closing
 import statistics
 import time
 import uuid
+from contextlib import closing
 
 from application import Customers
 from bench.baseline import product_event_rate, raw_rate
@@ -24,7 +24,7 @@ def median_of(repeat: int, measure) -> float:
 def registered(app: Customers, customers: int) -> list[uuid.UUID]:
     ids = [uuid.uuid4() for _ in range(customers)]
     for start in range(0, customers, 500):
-        app.submit("office", "carol", registrations(ids[start:start + 500]))
+        app.submit("office", "carol", registrations(ids[start : start + 500]))
     return ids
 
 
@@ -60,8 +60,12 @@ def disk_per_event(commands: int, customers: int) -> dict:
         with closing(sqlite3.connect(env["SQLITE_DBNAME"])) as connection:
             connection.execute("VACUUM")
         size = os.path.getsize(env["SQLITE_DBNAME"])
-    return {"store": "sqlite", "events": events, "file_bytes": size,
-            "bytes_per_event": size / events}
+    return {
+        "store": "sqlite",
+        "events": events,
+        "file_bytes": size,
+        "bytes_per_event": size / events,
+    }
 
 
 def raw_rates(kind: str, events: int, repeat: int) -> dict[str, float]:
@@ -73,15 +77,22 @@ def raw_rates(kind: str, events: int, repeat: int) -> dict[str, float]:
         with fresh_store(kind) as env:
             return product_event_rate(env, events)
 
-    return {"raw_one_per_save": median_of(repeat, lambda: one(1)),
-            "raw_500_per_save": median_of(repeat, lambda: one(500)),
-            "product_events_500_per_save": median_of(repeat, product_events)}
+    return {
+        "raw_one_per_save": median_of(repeat, lambda: one(1)),
+        "raw_500_per_save": median_of(repeat, lambda: one(500)),
+        "product_events_500_per_save": median_of(repeat, product_events),
+    }
 
 
 def b1(kind: str, commands: int, customers: int, repeat: int) -> dict:
     ours = median_of(repeat, lambda: submit_rate(kind, commands, customers))
-    return {"store": kind, "commands": commands, "customers": customers,
-            "ours": ours, **raw_rates(kind, commands, repeat)}
+    return {
+        "store": kind,
+        "commands": commands,
+        "customers": customers,
+        "ours": ours,
+        **raw_rates(kind, commands, repeat),
+    }
 
 
 def command_cost(prior_events: int, repeat_commands: int, base: str) -> float:
@@ -99,7 +110,9 @@ def command_cost(prior_events: int, repeat_commands: int, base: str) -> float:
             timings = []
             for n in range(repeat_commands):
                 command = workload.command()
-                command["base_version"] = 0 if base == "zero" else workload.seen[customer_id]
+                command["base_version"] = (
+                    0 if base == "zero" else workload.seen[customer_id]
+                )
                 started = time.perf_counter()
                 workload.saw(app.submit(f"laptop-{n % 7}", "employee", [command]))
                 timings.append(time.perf_counter() - started)
@@ -111,13 +124,16 @@ def command_cost(prior_events: int, repeat_commands: int, base: str) -> float:
 def b3(long: int, short: int, repeat_commands: int) -> dict:
     figures = {}
     for base in ("current", "zero"):
-        figures[base] = {"long": command_cost(long, repeat_commands, base),
-                         "short": command_cost(short, repeat_commands, base)}
+        figures[base] = {
+            "long": command_cost(long, repeat_commands, base),
+            "short": command_cost(short, repeat_commands, base),
+        }
     return {"long_history": long, "short_history": short, **figures}
 
 
-def b4(kind: str, commands: int, customers: int, offered_rate: float,
-       seconds: float) -> dict:
+def b4(
+    kind: str, commands: int, customers: int, offered_rate: float, seconds: float
+) -> dict:
     """Projection catch-up rate, and lag at a steady offered load."""
     with fresh_store(kind) as env:
         with Deployment(env, projection="off") as writer:
@@ -136,10 +152,16 @@ def b4(kind: str, commands: int, customers: int, offered_rate: float,
         directory.close()
         customers_app.close()
     lags = lag_under_load(kind, customers, offered_rate, seconds)
-    return {"store": kind, "events": events, "write_rate": write_rate,
-            "catch_up_rate": catch_up_rate, "offered_rate": offered_rate,
-            "lag_p50": percentile(lags, 50), "lag_p99": percentile(lags, 99),
-            "samples": len(lags)}
+    return {
+        "store": kind,
+        "events": events,
+        "write_rate": write_rate,
+        "catch_up_rate": catch_up_rate,
+        "offered_rate": offered_rate,
+        "lag_p50": percentile(lags, 50),
+        "lag_p99": percentile(lags, 99),
+        "samples": len(lags),
+    }
 
 
 def lag_under_load(kind: str, customers: int, rate: float, seconds: float) -> list[float]:

@@ -38,8 +38,12 @@ def naive(commands: int, customers: int) -> dict:
         try:
             ids = [uuid.uuid4() for _ in range(customers)]
             for start in range(0, customers, 500):
-                app.save(*(NaiveCustomer.register(cid, name=f"Customer {n}")
-                           for n, cid in enumerate(ids[start:start + 500], start)))
+                app.save(
+                    *(
+                        NaiveCustomer.register(cid, name=f"Customer {n}")
+                        for n, cid in enumerate(ids[start : start + 500], start)
+                    )
+                )
             workload = Workload(ids)
             last_change: dict[tuple, tuple[int, str]] = {}
             lost, spent = 0, 0.0
@@ -50,8 +54,11 @@ def naive(commands: int, customers: int) -> dict:
                     [(field, value)] = command["payload"].items()
                     customer = app.repository.get(customer_id)
                     previous = last_change.get((customer_id, field))
-                    if previous and previous[0] > command["base_version"] \
-                            and previous[1] != client:
+                    if (
+                        previous
+                        and previous[0] > command["base_version"]
+                        and previous[1] != client
+                    ):
                         lost += 1
                     customer.change(field=field, value=value)
                     app.save(customer)
@@ -74,8 +81,11 @@ def ours_lost(commands: int, customers: int) -> int:
             for client, batch in workload.batches(commands):
                 sent |= {c["command_id"] for c in batch}
                 workload.saw(app.submit(client, "employee", batch))
-            recorded = {str(e.command_id) for cid in workload.customer_ids
-                        for e in app.history(cid)}
+            recorded = {
+                str(e.command_id)
+                for cid in workload.customer_ids
+                for e in app.history(cid)
+            }
             return len(sent - recorded)
         finally:
             app.close()

@@ -23,8 +23,9 @@ from system.settings import embedded_default
 BENCH_TOKENS = "bench-token=bench"
 
 
-def post_batches(server: ServerProcess, batches, workload: Workload,
-                 lock: threading.Lock) -> None:
+def post_batches(
+    server: ServerProcess, batches, workload: Workload, lock: threading.Lock
+) -> None:
     """One client thread: the next batch (made from what has been seen so far),
     until there are none."""
     session = server.session()
@@ -33,8 +34,11 @@ def post_batches(server: ServerProcess, batches, workload: Workload,
             client, batch = next(batches, (None, None))
         if batch is None:
             return
-        response = session.post(f"{server.url}/sync", timeout=300,
-                                 json={"client_id": client, "commands": batch})
+        response = session.post(
+            f"{server.url}/sync",
+            timeout=300,
+            json={"client_id": client, "commands": batch},
+        )
         response.raise_for_status()
         with lock:
             workload.saw(response.json()["results"])
@@ -53,7 +57,9 @@ def serving(folder: Path, projection_apart: bool) -> Iterator[ServerProcess]:
     with ServerProcess(folder, tokens=BENCH_TOKENS, env={"PROJECTION": "off"}) as server:
         projector = subprocess.Popen(
             [sys.executable, "-m", "system", "project", "--interval", "0.05"],
-            env={**os.environ, **stores}, stderr=subprocess.DEVNULL)
+            env={**os.environ, **stores},
+            stderr=subprocess.DEVNULL,
+        )
         try:
             yield server
         finally:
@@ -61,20 +67,28 @@ def serving(folder: Path, projection_apart: bool) -> Iterator[ServerProcess]:
             projector.wait(timeout=60)
 
 
-def http_submit_rate(commands: int, customers: int, views: int,
-                     projection_apart: bool = False, threads: int = 2) -> dict:
+def http_submit_rate(
+    commands: int,
+    customers: int,
+    views: int,
+    projection_apart: bool = False,
+    threads: int = 2,
+) -> dict:
     """B2 (two client threads posting batches of 500 over ``customers``), then
     B5 on the same server: pulling ``views`` views (more customers are
     registered first, if need be) by cursor."""
-    with tempfile.TemporaryDirectory(prefix="bench-") as folder, \
-            serving(Path(folder), projection_apart) as server:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as folder,
+        serving(Path(folder), projection_apart) as server,
+    ):
         session = server.session()
         ids = register(server, session, customers)
         workload, lock = Workload(ids), threading.Lock()
         batches = workload.batches(commands)
-        workers = [threading.Thread(target=post_batches,
-                                    args=(server, batches, workload, lock))
-                   for _ in range(threads)]
+        workers = [
+            threading.Thread(target=post_batches, args=(server, batches, workload, lock))
+            for _ in range(threads)
+        ]
         started = time.perf_counter()
         for worker in workers:
             worker.start()
@@ -84,24 +98,36 @@ def http_submit_rate(commands: int, customers: int, views: int,
         register(server, session, views - customers)
         server.wait_projected()
         pulled, since, started = 0, 0, time.perf_counter()
-        while page := session.get(f"{server.url}/customers", timeout=300,
-                                  params={"since": since, "limit": 1000}).json()["items"]:
+        while page := session.get(
+            f"{server.url}/customers", timeout=300, params={"since": since, "limit": 1000}
+        ).json()["items"]:
             pulled += len(page)
             since = page[-1]["position"]
         pull_rate = pulled / (time.perf_counter() - started)
-        return {"commands": commands, "customers": customers, "client_threads": threads,
-                "projection_apart": projection_apart, "ours": rate,
-                "server_projection": "off" if projection_apart else "process",
-                "pulled_views": pulled, "pull_rate": pull_rate}
+        return {
+            "commands": commands,
+            "customers": customers,
+            "client_threads": threads,
+            "projection_apart": projection_apart,
+            "ours": rate,
+            "server_projection": "off" if projection_apart else "process",
+            "pulled_views": pulled,
+            "pull_rate": pull_rate,
+        }
 
 
 def register(server: ServerProcess, session, customers: int) -> list[uuid.UUID]:
     """Register ``customers`` new customers, 500 a request."""
     ids = [uuid.uuid4() for _ in range(customers)]
     for start in range(0, customers, 500):
-        session.post(f"{server.url}/sync", timeout=300, json={
-            "client_id": "office", "commands": registrations(ids[start:start + 500])}
-                     ).raise_for_status()
+        session.post(
+            f"{server.url}/sync",
+            timeout=300,
+            json={
+                "client_id": "office",
+                "commands": registrations(ids[start : start + 500]),
+            },
+        ).raise_for_status()
     return ids
 
 
@@ -117,7 +143,7 @@ def server_memory(customers: int, events_each: int, touched: int) -> dict:
         per_batch = 500 // (events_each - 1)
         for start in range(0, customers, per_batch):  # each customer's edits together
             batch = []
-            for customer_id in ids[start:start + per_batch]:
+            for customer_id in ids[start : start + per_batch]:
                 for _ in range(events_each - 1):
                     command = workload.command()
                     command.update(customer_id=str(customer_id), base_version=0)
@@ -133,8 +159,11 @@ def server_memory(customers: int, events_each: int, touched: int) -> dict:
             session.get(f"{server.url}/health", timeout=30)
             idle = server.memory()
             since = 0
-            while page := session.get(f"{server.url}/customers", timeout=300,
-                                      params={"since": since, "limit": 1000}).json()["items"]:
+            while page := session.get(
+                f"{server.url}/customers",
+                timeout=300,
+                params={"since": since, "limit": 1000},
+            ).json()["items"]:
                 since = page[-1]["position"]
             for start in range(0, touched, 500):
                 batch = [workload.command() for _ in range(500)]
@@ -142,8 +171,16 @@ def server_memory(customers: int, events_each: int, touched: int) -> dict:
                     customer_id = ids[(start + n) % len(ids)]
                     command["customer_id"] = str(customer_id)
                     command["base_version"] = workload.seen[customer_id]
-                session.post(f"{server.url}/sync", timeout=300,
-                             json={"client_id": "laptop", "commands": batch}).raise_for_status()
+                session.post(
+                    f"{server.url}/sync",
+                    timeout=300,
+                    json={"client_id": "laptop", "commands": batch},
+                ).raise_for_status()
             loaded = server.memory()
-        return {"customers": customers, "events_each": events_each, "touched": touched,
-                "idle_rss_kib": idle["rss_kib"], "peak_rss_kib": loaded["peak_rss_kib"]}
+        return {
+            "customers": customers,
+            "events_each": events_each,
+            "touched": touched,
+            "idle_rss_kib": idle["rss_kib"],
+            "peak_rss_kib": loaded["peak_rss_kib"],
+        }

@@ -47,8 +47,14 @@ def render(results: dict, plot_name: str) -> str:
         "(B5 is from the median B2 run); B3 is the median over its commands; B4, B6 and "
         "B7 are one run each. Every figure has its baseline measured in the same run "
         "(this machine is shared; only ratios compare).",
-        *([f"This run measured {', '.join(results['only'])} alone; the other figures "
-           f"are those of `{results['completes']}`."] if results.get("only") else []),
+        *(
+            [
+                f"This run measured {', '.join(results['only'])} alone; the other figures "
+                f"are those of `{results['completes']}`."
+            ]
+            if results.get("only")
+            else []
+        ),
         "",
         f"![throughput against the raw library]({plot_name})",
         "",
@@ -58,9 +64,11 @@ def render(results: dict, plot_name: str) -> str:
         "Baselines: the raw library on the same store, (a) one event per `save()`, "
         "(b) 500 events per `save()`. B2 is end to end over HTTP (`customers-server`, "
         "two client threads, the same workload), the server as it ships ("
-        + ("its projector a child process it prompts after each save"
-           if r.get("B2", {}).get("server_projection") == "process"
-           else "projecting the read model in a thread of its own")
+        + (
+            "its projector a child process it prompts after each save"
+            if r.get("B2", {}).get("server_projection") == "process"
+            else "projecting the read model in a thread of its own"
+        )
         + "); B2-apart runs the server with its projection off and "
         "`python -m system project` as a second process.",
         "",
@@ -87,7 +95,8 @@ def render(results: dict, plot_name: str) -> str:
             f"{_ratio(r[key]['ours'], base['raw_one_per_save'])} | "
             f"{_ratio(r[key]['ours'], base['raw_500_per_save'])} | "
             f"{_ratio(floor, base['raw_500_per_save'])} | {_ratio(r[key]['ours'], floor)} | "
-            f"{TARGETS[key.split('-')[0]]} |")
+            f"{TARGETS[key.split('-')[0]]} |"
+        )
     lines += _instruction_lines(r.get("B1-instructions"))
     b3 = r["B3"]
     lines += [
@@ -120,7 +129,8 @@ def render(results: dict, plot_name: str) -> str:
                 f"| {b4['store']} | {_rate(b4['write_rate'])} | {_rate(b4['catch_up_rate'])} "
                 f"| {_ratio(b4['catch_up_rate'], b4['write_rate'])} | "
                 f"{_rate(b4['offered_rate'])} | {_ms(b4['lag_p50'])} | {_ms(b4['lag_p99'])} "
-                f"| {b4['samples']} |")
+                f"| {b4['samples']} |"
+            )
     b5, b6, b7 = r["B5"], r["B6"], r["B7"]
     lines += [
         "",
@@ -167,8 +177,10 @@ def _instruction_lines(counted: dict | None) -> list[str]:
     heading = ["", "### B1 counted in instructions", ""]
     if not counted:
         return [*heading, "Not measured (valgrind missing, or a quick run)."]
-    raw, floor, ours = (counted[key] for key in (
-        "raw_500_per_save", "product_events_500_per_save", "ours"))
+    raw, floor, ours = (
+        counted[key]
+        for key in ("raw_500_per_save", "product_events_500_per_save", "ours")
+    )
     return [
         *heading,
         "The same three workloads on SQLite under valgrind's callgrind, each run at "
@@ -220,10 +232,16 @@ def draw(results: dict, path: Path) -> None:
     figure, axes = plt.subplots(figsize=(7.5, 3.5))
     positions = range(len(labels))
     width = 0.21
-    bars = [("raw (a) 1 event/save", raw_a), ("ours", ours),
-            ("raw (c) our events, 500/save", floor), ("raw (b) 500 events/save", raw_b)]
+    bars = [
+        ("raw (a) 1 event/save", raw_a),
+        ("ours", ours),
+        ("raw (c) our events, 500/save", floor),
+        ("raw (b) 500 events/save", raw_b),
+    ]
     for offset, (label, values) in enumerate(bars):
-        axes.bar([p + (offset - 1.5) * width for p in positions], values, width, label=label)
+        axes.bar(
+            [p + (offset - 1.5) * width for p in positions], values, width, label=label
+        )
     axes.set_xticks(list(positions), labels)
     axes.set_ylabel("commands or events per second")
     axes.legend(fontsize=8)

@@ -18,8 +18,7 @@ def lines(r: dict) -> list[str]:
             "its latest snapshot and the events after it, against the median of the "
             f"{b8['warm_commands']} warm commands after it. Snapshots are taken every "
             f"{b8['snapshot_every']} events (or a {b8.get('history_share', 100)}th of the "
-            "history, if more)."
-            + _when(b8),
+            "history, if more)." + _when(b8),
             "",
             "| cold first command | warm command | cold / warm | target |",
             "|---|---|---|---|",

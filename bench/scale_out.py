@@ -15,7 +15,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import ExitStack
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from application import Customers
@@ -25,15 +25,24 @@ from harness.server import ServerProcess
 from system import maintenance
 
 BENCH_TOKENS = "bench-token=bench"
-EDITS = (("ChangeDescription", "description"), ("ChangeSupplier", "supplier"),
-         ("ChangePhone", "phone"))
+EDITS = (
+    ("ChangeDescription", "description"),
+    ("ChangeSupplier", "supplier"),
+    ("ChangePhone", "phone"),
+)
 
 
-def client_batches(client: int, own: list[uuid.UUID], hot: list[uuid.UUID], batches: int,
-                   size: int, hot_share: float) -> list[tuple[list[str], bytes]]:
+def client_batches(
+    client: int,
+    own: list[uuid.UUID],
+    hot: list[uuid.UUID],
+    batches: int,
+    size: int,
+    hot_share: float,
+) -> list[tuple[list[str], bytes]]:
     """One client's batches, encoded: its own customers, and ``hot_share`` of
     its commands on the customers every client edits. Each batch's command ids."""
-    rng, issued = random.Random(client), datetime.now(timezone.utc) - timedelta(days=1)
+    rng, issued = random.Random(client), datetime.now(UTC) - timedelta(days=1)
     encoded = []
     for _ in range(batches):
         commands = []
@@ -41,18 +50,35 @@ def client_batches(client: int, own: list[uuid.UUID], hot: list[uuid.UUID], batc
             customer = rng.choice(hot if rng.random() < hot_share else own)
             kind, field = rng.choice(EDITS)
             issued += timedelta(milliseconds=1)
-            value = f"+1 555 {rng.randrange(10000):04}" if field == "phone" else (
-                f"{field} {rng.randrange(10**6)}")
-            commands.append({"command_id": str(uuid.uuid4()), "type": kind,
-                             "customer_id": str(customer), "base_version": 0,
-                             "issued_at": issued.isoformat(), "payload": {field: value}})
+            value = (
+                f"+1 555 {rng.randrange(10000):04}"
+                if field == "phone"
+                else (f"{field} {rng.randrange(10**6)}")
+            )
+            commands.append(
+                {
+                    "command_id": str(uuid.uuid4()),
+                    "type": kind,
+                    "customer_id": str(customer),
+                    "base_version": 0,
+                    "issued_at": issued.isoformat(),
+                    "payload": {field: value},
+                }
+            )
         body = json.dumps({"client_id": f"laptop-{client}", "commands": commands})
         encoded.append(([c["command_id"] for c in commands], body.encode()))
     return encoded
 
 
-def run(servers: int, clients: int, batches: int, size: int, own_customers: int,
-        hot_customers: int, hot_share: float) -> dict:
+def run(
+    servers: int,
+    clients: int,
+    batches: int,
+    size: int,
+    own_customers: int,
+    hot_customers: int,
+    hot_share: float,
+) -> dict:
     """Commands per second through ``servers`` processes, then the checks."""
     with fresh_store("postgres") as env, ExitStack() as stack:
         app = Customers(env=env)
@@ -60,17 +86,27 @@ def run(servers: int, clients: int, batches: int, size: int, own_customers: int,
         hot = [uuid.uuid4() for _ in range(hot_customers)]
         everyone = [cid for own in owned for cid in own] + hot
         for start in range(0, len(everyone), 500):
-            app.submit("office", "carol", registrations(everyone[start:start + 500]))
+            app.submit("office", "carol", registrations(everyone[start : start + 500]))
         registered = len(everyone)
-        work = [client_batches(c, owned[c], hot, batches, size, hot_share)
-                for c in range(clients)]
+        work = [
+            client_batches(c, owned[c], hot, batches, size, hot_share)
+            for c in range(clients)
+        ]
         folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-")))
-        processes = [stack.enter_context(ServerProcess(
-            folder / f"server-{n}", tokens=BENCH_TOKENS, env={**env, "PROJECTION": "off"}))
-            for n in range(servers)]
-        projector = subprocess.Popen([sys.executable, "-m", "system", "project",
-                                      "--interval", "0.05", "--quiet"],
-                                     env={**os.environ, **env})
+        processes = [
+            stack.enter_context(
+                ServerProcess(
+                    folder / f"server-{n}",
+                    tokens=BENCH_TOKENS,
+                    env={**env, "PROJECTION": "off"},
+                )
+            )
+            for n in range(servers)
+        ]
+        projector = subprocess.Popen(
+            [sys.executable, "-m", "system", "project", "--interval", "0.05", "--quiet"],
+            env={**os.environ, **env},
+        )
         stack.callback(projector.wait, 60)
         stack.callback(projector.terminate)
         answers: list[list[dict]] = [[] for _ in range(clients)]
@@ -79,8 +115,12 @@ def run(servers: int, clients: int, batches: int, size: int, own_customers: int,
             server = processes[client % servers]
             session = server.session()
             for _, body in work[client]:
-                response = session.post(f"{server.url}/sync", data=body, timeout=600,
-                                        headers={"Content-Type": "application/json"})
+                response = session.post(
+                    f"{server.url}/sync",
+                    data=body,
+                    timeout=600,
+                    headers={"Content-Type": "application/json"},
+                )
                 response.raise_for_status()
                 answers[client] += response.json()["results"]
 
@@ -94,25 +134,36 @@ def run(servers: int, clients: int, batches: int, size: int, own_customers: int,
         sent = clients * batches * size
         checks = check(app, env, work, answers, registered)
         app.close()
-    return {"servers": servers, "commands": sent, "seconds": elapsed,
-            "rate": sent / elapsed, **checks}
+    return {
+        "servers": servers,
+        "commands": sent,
+        "seconds": elapsed,
+        "rate": sent / elapsed,
+        **checks,
+    }
 
 
 def check(app: Customers, env: dict, work: list, answers: list, registered: int) -> dict:
     """Every command answered once and recorded exactly once; the read model,
     once caught up, equal to a rebuild."""
     sent = [command_id for batches in work for ids, _ in batches for command_id in ids]
-    answered = [a["command_id"] for per_client in answers for a in per_client
-                if not a["duplicate"]]
+    answered = [
+        a["command_id"]
+        for per_client in answers
+        for a in per_client
+        if not a["duplicate"]
+    ]
     recorded: Counter[str] = Counter()
     start = 1
     while page := app.notification_log.select(start=start, limit=1000):
         for notification in page:
             recorded[str(app.mapper.to_domain_event(notification).command_id)] += 1
         start = page[-1].id + 1
-    exactly_once = (sorted(answered) == sorted(sent)
-                    and all(recorded[command_id] == 1 for command_id in sent)
-                    and sum(recorded.values()) == registered + len(sent))
+    exactly_once = (
+        sorted(answered) == sorted(sent)
+        and all(recorded[command_id] == 1 for command_id in sent)
+        and sum(recorded.values()) == registered + len(sent)
+    )
     directory = maintenance.follower(app, env)
     last = app.recorder.max_notification_id() or 0
     if not directory.wait_for(last, timeout=600):
@@ -120,20 +171,45 @@ def check(app: Customers, env: dict, work: list, answers: list, registered: int)
         return {"exactly_once": exactly_once, "read_model_equals_rebuild": False}
     differences = maintenance.differences(app, directory)
     directory.close()
-    return {"exactly_once": exactly_once, "read_model_equals_rebuild": not differences,
-            "events": sum(recorded.values())}
+    return {
+        "exactly_once": exactly_once,
+        "read_model_equals_rebuild": not differences,
+        "events": sum(recorded.values()),
+    }
 
 
-def b10(clients: int, batches: int, size: int = 500, own_customers: int = 250,
-        hot_customers: int = 5, hot_share: float = 0.02) -> dict:
+def b10(
+    clients: int,
+    batches: int,
+    size: int = 500,
+    own_customers: int = 250,
+    hot_customers: int = 5,
+    hot_share: float = 0.02,
+) -> dict:
     """B10: the same work through one server and through two."""
-    settings = {"clients": clients, "batches": batches, "size": size,
-                "own_customers": own_customers, "hot_customers": hot_customers,
-                "hot_share": hot_share}
+    settings = {
+        "clients": clients,
+        "batches": batches,
+        "size": size,
+        "own_customers": own_customers,
+        "hot_customers": hot_customers,
+        "hot_share": hot_share,
+    }
     one = run(1, **settings)
     two = run(2, **settings)
-    apart = {**settings, "hot_share": 0.0}  # the same with no customer shared: the ceiling
+    apart = {
+        **settings,
+        "hot_share": 0.0,
+    }  # the same with no customer shared: the ceiling
     one_apart, two_apart = run(1, **apart), run(2, **apart)
-    return {**settings, "one": one, "two": two, "ratio": two["rate"] / one["rate"],
-            "disjoint": {"one": one_apart, "two": two_apart,
-                         "ratio": two_apart["rate"] / one_apart["rate"]}}
+    return {
+        **settings,
+        "one": one,
+        "two": two,
+        "ratio": two["rate"] / one["rate"],
+        "disjoint": {
+            "one": one_apart,
+            "two": two_apart,
+            "ratio": two_apart["rate"] / one_apart["rate"],
+        },
+    }

@@ -11,7 +11,7 @@ import random
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from customer_domain.vocabulary import COMMAND_OF_FIELD, REGISTER
 
@@ -25,10 +25,18 @@ FIELDS = {
 
 
 def registrations(customer_ids: list[uuid.UUID]) -> list[dict]:
-    issued = datetime.now(timezone.utc).isoformat()
-    return [{"command_id": str(uuid.uuid4()), "type": REGISTER,
-             "customer_id": str(cid), "base_version": None, "issued_at": issued,
-             "payload": {"name": f"Customer {n}"}} for n, cid in enumerate(customer_ids)]
+    issued = datetime.now(UTC).isoformat()
+    return [
+        {
+            "command_id": str(uuid.uuid4()),
+            "type": REGISTER,
+            "customer_id": str(cid),
+            "base_version": None,
+            "issued_at": issued,
+            "payload": {"name": f"Customer {n}"},
+        }
+        for n, cid in enumerate(customer_ids)
+    ]
 
 
 @dataclass
@@ -59,16 +67,22 @@ class Workload:
         base = self.seen[customer_id]
         if self.random.random() < self.stale_share:
             base = max(0, base - self.random.randint(1, 5))
-        issued = datetime.now(timezone.utc) - timedelta(seconds=self.random.randint(0, 3600))
-        return {"command_id": str(uuid.uuid4()), "type": COMMAND_OF_FIELD[name],
-                "customer_id": str(customer_id), "base_version": base,
-                "issued_at": issued.isoformat(),
-                "payload": {name: FIELDS[name](self.counter)}}
+        issued = datetime.now(UTC) - timedelta(seconds=self.random.randint(0, 3600))
+        return {
+            "command_id": str(uuid.uuid4()),
+            "type": COMMAND_OF_FIELD[name],
+            "customer_id": str(customer_id),
+            "base_version": base,
+            "issued_at": issued.isoformat(),
+            "payload": {name: FIELDS[name](self.counter)},
+        }
 
     def saw(self, results: list) -> None:
         for result in results:
             version = result["version"] if isinstance(result, dict) else result.version
-            customer = result["customer_id"] if isinstance(result, dict) else result.customer_id
+            customer = (
+                result["customer_id"] if isinstance(result, dict) else result.customer_id
+            )
             if version is not None:
                 customer = uuid.UUID(str(customer))
                 self.seen[customer] = max(self.seen[customer], version)

@@ -31,8 +31,15 @@ class Refused(Exception):
 
 
 class Api:
-    def __init__(self, server: str, token: str, *, timeout: float = 60,
-                 attempts: int = 4, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        timeout: float = 60,
+        attempts: int = 4,
+        backoff: float = 0.5,
+    ) -> None:
         self.server = server.rstrip("/")
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {token}"
@@ -44,8 +51,9 @@ class Api:
         delay = self.backoff
         for attempt in range(1, self.attempts + 1):
             try:
-                response = self.session.request(method, self.server + path,
-                                                timeout=(5, self.timeout), **kwargs)
+                response = self.session.request(
+                    method, self.server + path, timeout=(5, self.timeout), **kwargs
+                )
             except requests.RequestException as error:
                 failure = f"{self.server} unreachable ({type(error).__name__})"
             else:
@@ -70,13 +78,16 @@ class Api:
         if response.status_code >= 400:
             raise Refused(response.status_code, problem)
         if not isinstance(body, dict):  # not this API: a web page, say
-            raise Refused(response.status_code, {
-                "detail": f"the answer is not this API's JSON: {response.text[:200]!r}"})
+            raise Refused(
+                response.status_code,
+                {"detail": f"the answer is not this API's JSON: {response.text[:200]!r}"},
+            )
         return body
 
     def sync(self, client_id: str, commands: list[dict[str, Any]]) -> dict[str, Any]:
-        return self.request("POST", "/sync", json={"client_id": client_id,
-                                                   "commands": commands})
+        return self.request(
+            "POST", "/sync", json={"client_id": client_id, "commands": commands}
+        )
 
     def views(self, since: int, limit: int = 1000) -> dict[str, Any]:
         return self.request("GET", "/customers", params={"since": since, "limit": limit})

@@ -12,14 +12,15 @@ import sqlite3
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
 import click
 
 from client import local, options, resolutions, sync, views
 from client.api import Api, AuthenticationRefused, Refused, Unreachable
 from client.store import Store
-from customer_domain.vocabulary import RESOLVE
 from customer_domain.errors import InvalidValueError
+from customer_domain.vocabulary import RESOLVE
 
 
 class Context:
@@ -38,9 +39,13 @@ class Context:
         return self._store
 
     def api(self) -> tuple[Api, str]:
-        server, token, client_id = (self.store.get(k) for k in ("server", "token", "client_id"))
+        server, token, client_id = (
+            self.store.get(k) for k in ("server", "token", "client_id")
+        )
         if not (server and token and client_id):
-            raise click.UsageError("not logged in: run customers login --server URL --token TOKEN")
+            raise click.UsageError(
+                "not logged in: run customers login --server URL --token TOKEN"
+            )
         return Api(server, token), client_id
 
 
@@ -48,9 +53,13 @@ pass_context = click.make_pass_decorator(Context)
 
 
 @click.group()
-@click.option("--data-dir", envvar="CUSTOMERS_DATA_DIR", show_default="a per-user folder",
-              type=click.Path(file_okay=False, path_type=Path),
-              default=lambda: click.get_app_dir("customers"))
+@click.option(
+    "--data-dir",
+    envvar="CUSTOMERS_DATA_DIR",
+    show_default="a per-user folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=lambda: click.get_app_dir("customers"),
+)
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path) -> None:
     """Work on customers offline; sync when connected."""
@@ -64,13 +73,16 @@ def cli(ctx: click.Context, data_dir: Path) -> None:
 def login(context: Context, server: str, token: str) -> None:
     """Store the server and token (checked with the server); make this device's id once."""
     if not re.match(r"https?://", server):
-        raise click.BadParameter("must start with http:// or https://", param_hint="--server")
+        raise click.BadParameter(
+            "must start with http:// or https://", param_hint="--server"
+        )
     try:
         employee = Api(server, token).me()["employee"]
     except Unreachable as error:
         raise Unreachable(f"{error}; not logged in") from None
     client_id = context.store.get("client_id") or re.sub(
-        r"[^A-Za-z0-9._-]", "-", f"{socket.gethostname()[:60]}-{uuid.uuid4().hex[:8]}")
+        r"[^A-Za-z0-9._-]", "-", f"{socket.gethostname()[:60]}-{uuid.uuid4().hex[:8]}"
+    )
     context.store.put(server=server, token=token, client_id=client_id)
     click.echo(f"logged in to {server} as {employee}, on device {client_id}")
 
@@ -106,7 +118,9 @@ def field_options(command):
     for name in ("description", "supplier", "phone", "email"):
         command = click.option(f"--{name}")(command)
     for part in ("country", "postal-code", "city", "street"):
-        command = click.option(f"--{part}", help="address (all four, or edits of one)")(command)
+        command = click.option(f"--{part}", help="address (all four, or edits of one)")(
+            command
+        )
     return command
 
 
@@ -116,8 +130,11 @@ def field_options(command):
 @pass_context
 def add(context: Context, **given: str | None) -> None:
     """Queue a new customer; prints its id."""
-    values = {k: v for k, v in options.field_values(context.store, None, given).items()
-              if v is not None}
+    values = {
+        k: v
+        for k, v in options.field_values(context.store, None, given).items()
+        if v is not None
+    }
     with options.flags_named():
         envelope = local.registration(values)
     context.store.queue([envelope])
@@ -151,18 +168,28 @@ def pending(context: Context, as_json: bool) -> None:
 
 
 @cli.command("sync")
-@click.option("--batch-size", default=sync.BATCH_SIZE, show_default=True,
-              type=click.IntRange(1, sync.BATCH_SIZE), help="Commands per request.")
+@click.option(
+    "--batch-size",
+    default=sync.BATCH_SIZE,
+    show_default=True,
+    type=click.IntRange(1, sync.BATCH_SIZE),
+    help="Commands per request.",
+)
 @pass_context
 def sync_command(context: Context, batch_size: int) -> None:
     """Push the outbox, keep every verdict, then pull."""
     api, client_id = context.api()
     total = len(context.store.pending())
     hidden = total <= batch_size
-    with options.outbox_kept(), click.progressbar(
-            length=total, label="syncing", file=sys.stderr, hidden=hidden) as bar:
-        received, position = sync.push(context.store, api, client_id,
-                                       progress=bar.update, batch_size=batch_size)
+    with (
+        options.outbox_kept(),
+        click.progressbar(
+            length=total, label="syncing", file=sys.stderr, hidden=hidden
+        ) as bar,
+    ):
+        received, position = sync.push(
+            context.store, api, client_id, progress=bar.update, batch_size=batch_size
+        )
     with options.outbox_kept():
         pulled = sync.pull(context.store, api, until=position)
     views.show_sync(received, pulled)
@@ -192,8 +219,13 @@ def conflicts(context: Context, as_json: bool) -> None:
 @click.option("--take", metavar="COMMAND_ID", help="take a candidate's value")
 @click.option("--value", help="set a new value (JSON for an address)")
 @pass_context
-def resolve(context: Context, conflict_id: str, keep_current: bool, take: str | None,
-            value: str | None) -> None:
+def resolve(
+    context: Context,
+    conflict_id: str,
+    keep_current: bool,
+    take: str | None,
+    value: str | None,
+) -> None:
     """Queue the resolution of a conflict."""
     if sum((keep_current, take is not None, value is not None)) != 1:
         raise click.UsageError("give exactly one of --keep-current, --take, --value")
@@ -201,24 +233,34 @@ def resolve(context: Context, conflict_id: str, keep_current: bool, take: str | 
     try:
         view, conflict = resolutions.open_conflict(context.store, conflict_id)
     except resolutions.UnknownConflict:
-        raise click.UsageError(f"no open conflict {conflict_id} in the local copy (pull?)"
-                               ) from None
+        raise click.UsageError(
+            f"no open conflict {conflict_id} in the local copy (pull?)"
+        ) from None
+    new_value: Any = value
     if value is not None and conflict["field"] == "address":
-        value = options.address_json(value)
+        new_value = options.address_json(value)
     try:
         payload = resolutions.payload(
-            conflict, None if take is None else options.as_id(take, "--take"), value,
-            set_value=value is not None)
+            conflict,
+            None if take is None else options.as_id(take, "--take"),
+            new_value,
+            set_value=value is not None,
+        )
     except (resolutions.NotACandidate, InvalidValueError) as error:
-        raise click.BadParameter(str(error), param_hint="--take" if take else "--value"
-                                 ) from None
+        raise click.BadParameter(
+            str(error), param_hint="--take" if take else "--value"
+        ) from None
     earlier = resolutions.queued(context.store, conflict_id)
-    context.store.queue([local.envelope(RESOLVE, view["customer_id"], payload,
-                                        view["version"])])
+    context.store.queue(
+        [local.envelope(RESOLVE, view["customer_id"], payload, view["version"])]
+    )
     if earlier:
-        click.echo(f"Warning: a resolution of {conflict_id} is already queued (command "
-                   f"{earlier[0]['command_id']}); the server will apply the first and "
-                   f"reject this one as conflict_already_resolved", err=True)
+        click.echo(
+            f"Warning: a resolution of {conflict_id} is already queued (command "
+            f"{earlier[0]['command_id']}); the server will apply the first and "
+            f"reject this one as conflict_already_resolved",
+            err=True,
+        )
     click.echo(f"queued the resolution of {conflict_id}; run customers sync")
 
 
@@ -245,6 +287,8 @@ def main() -> None:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
     except AuthenticationRefused as error:
-        click.echo(f"Error: authentication refused ({error}); run customers login again",
-                   err=True)
+        click.echo(
+            f"Error: authentication refused ({error}); run customers login again",
+            err=True,
+        )
         sys.exit(3)

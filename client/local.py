@@ -35,41 +35,59 @@ def all_overlaid(store: Store) -> list[dict[str, Any]]:
     queued: dict[str, list[dict[str, Any]]] = {}
     for envelope in store.pending():
         queued.setdefault(envelope["customer_id"], []).append(envelope)
-    ids = set(views) | {cid for cid, envelopes in queued.items()
-                        if any(e["type"] == REGISTER for e in envelopes)}
-    return sorted((_overlay(cid, views.get(cid), queued.get(cid, [])) for cid in ids),
-                  key=lambda c: (str(c.get("name") or "").lower(), c["customer_id"]))
+    ids = set(views) | {
+        cid
+        for cid, envelopes in queued.items()
+        if any(e["type"] == REGISTER for e in envelopes)
+    }
+    return sorted(
+        (_overlay(cid, views.get(cid), queued.get(cid, [])) for cid in ids),
+        key=lambda c: (str(c.get("name") or "").lower(), c["customer_id"]),
+    )
 
 
-def _overlay(customer_id: str, view: dict[str, Any] | None,
-             queued: list[dict[str, Any]]) -> dict[str, Any]:
+def _overlay(
+    customer_id: str, view: dict[str, Any] | None, queued: list[dict[str, Any]]
+) -> dict[str, Any]:
     customer = dict(view) if view else None
     pending: list[str] = []
     for envelope in queued:
         payload = envelope["payload"]
         if envelope["type"] == REGISTER and customer is None:
-            customer = {"customer_id": customer_id, "version": None, "conflicts": [],
-                        **{f: payload.get(f) for f in FIELDS}, "status": ACTIVE}
+            customer = {
+                "customer_id": customer_id,
+                "version": None,
+                "conflicts": [],
+                **{f: payload.get(f) for f in FIELDS},
+                "status": ACTIVE,
+            }
             pending.extend(FIELDS)
         elif envelope["type"] in FIELD_OF_COMMAND and customer is not None:
             field = FIELD_OF_COMMAND[envelope["type"]]
             customer[field] = payload[field]
             pending.append(field)
         elif envelope["type"] == RESOLVE and customer is not None:
-            customer["conflicts"] = [_resolving(customer, conflict, payload, pending)
-                                     for conflict in customer["conflicts"]]
+            customer["conflicts"] = [
+                _resolving(customer, conflict, payload, pending)
+                for conflict in customer["conflicts"]
+            ]
     if customer is None:
         raise UnknownCustomer(customer_id)
     customer["pending"] = sorted(set(pending), key=FIELDS.index)
     return customer
 
 
-def _resolving(customer: dict[str, Any], conflict: dict[str, Any],
-               resolution: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+def _resolving(
+    customer: dict[str, Any],
+    conflict: dict[str, Any],
+    resolution: dict[str, Any],
+    pending: list[str],
+) -> dict[str, Any]:
     """The conflict, with the resolution laid over it if it is this one's (the
     first one queued: the server rejects the later ones)."""
     if conflict["conflict_id"] != resolution["conflict_id"] or (
-            "queued_resolution" in conflict):
+        "queued_resolution" in conflict
+    ):
         return conflict
     customer[conflict["field"]] = chosen_value(conflict, resolution)
     pending.append(conflict["field"])
@@ -86,20 +104,31 @@ def base_version(store: Store, customer_id: str) -> int:
     raise UnknownCustomer(customer_id)
 
 
-def envelope(kind: str, customer_id: str, payload: dict[str, Any],
-             base: int | None) -> dict[str, Any]:
+def envelope(
+    kind: str, customer_id: str, payload: dict[str, Any], base: int | None
+) -> dict[str, Any]:
     """A new command (``issued_at`` is stamped when it is queued)."""
-    return {"command_id": str(uuid.uuid4()), "type": kind, "customer_id": customer_id,
-            "base_version": base, "payload": payload}
+    return {
+        "command_id": str(uuid.uuid4()),
+        "type": kind,
+        "customer_id": customer_id,
+        "base_version": base,
+        "payload": payload,
+    }
 
 
-def edits(store: Store, customer_id: str, changes: dict[str, Any]) -> list[dict[str, Any]]:
+def edits(
+    store: Store, customer_id: str, changes: dict[str, Any]
+) -> list[dict[str, Any]]:
     """One fine-grained command per changed field, all from the local copy's
     version; raises InvalidValueError for a value that breaks its rule."""
     base = base_version(store, customer_id)
-    return [envelope(COMMAND_OF_FIELD[field], customer_id,
-                     {field: check_value(field, value)}, base)
-            for field, value in changes.items()]
+    return [
+        envelope(
+            COMMAND_OF_FIELD[field], customer_id, {field: check_value(field, value)}, base
+        )
+        for field, value in changes.items()
+    ]
 
 
 def registration(values: dict[str, Any]) -> dict[str, Any]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from client.store import Store
-from customer_domain.vocabulary import RESOLVE
 from customer_domain.fields import check_value
+from customer_domain.vocabulary import RESOLVE
 
 
 class UnknownConflict(LookupError):

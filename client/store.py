@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,37 +66,53 @@ class Store:
 
     # settings
     def get(self, key: str, default: str | None = None) -> str | None:
-        row = self.connection.execute("SELECT value FROM settings WHERE key = ?",
-                                      (key,)).fetchone()
+        row = self.connection.execute(
+            "SELECT value FROM settings WHERE key = ?", (key,)
+        ).fetchone()
         return default if row is None else row[0]
 
     def put(self, **values: str) -> None:
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO settings VALUES (?, ?)", values.items())
+            db.executemany(
+                "INSERT OR REPLACE INTO settings VALUES (?, ?)", values.items()
+            )
 
     # the outbox
     def queue(self, envelopes: Iterable[dict[str, Any]]) -> None:
         """Queue commands, stamping ``issued_at`` with a clock that never goes back."""
         with self.transaction() as db:
-            row = db.execute("SELECT value FROM settings WHERE key = 'last_issued'").fetchone()
+            row = db.execute(
+                "SELECT value FROM settings WHERE key = 'last_issued'"
+            ).fetchone()
             last = datetime.fromisoformat(row[0]) if row else None
             for envelope in envelopes:
-                now = datetime.now(timezone.utc)
+                now = datetime.now(UTC)
                 last = now if last is None else max(now, last + timedelta(microseconds=1))
                 envelope = {**envelope, "issued_at": last.isoformat()}
-                db.execute("INSERT INTO outbox (command_id, customer_id, envelope) "
-                           "VALUES (?, ?, ?)", (envelope["command_id"],
-                                                envelope["customer_id"], json.dumps(envelope)))
+                db.execute(
+                    "INSERT INTO outbox (command_id, customer_id, envelope) "
+                    "VALUES (?, ?, ?)",
+                    (
+                        envelope["command_id"],
+                        envelope["customer_id"],
+                        json.dumps(envelope),
+                    ),
+                )
             if last is not None:
-                db.execute("INSERT OR REPLACE INTO settings VALUES ('last_issued', ?)",
-                           (last.isoformat(),))
+                db.execute(
+                    "INSERT OR REPLACE INTO settings VALUES ('last_issued', ?)",
+                    (last.isoformat(),),
+                )
 
-    def pending(self, customer_id: str | None = None, limit: int | None = None
-                ) -> list[dict[str, Any]]:
+    def pending(
+        self, customer_id: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         """Queued commands, oldest first (of one customer, if given)."""
         rows = self.connection.execute(
             "SELECT envelope FROM outbox WHERE ? IS NULL OR customer_id = ? ORDER BY seq "
-            "LIMIT ?", (customer_id, customer_id, -1 if limit is None else limit)).fetchall()
+            "LIMIT ?",
+            (customer_id, customer_id, -1 if limit is None else limit),
+        ).fetchall()
         return [json.loads(row[0]) for row in rows]
 
     def record_verdicts(self, envelopes: list[dict], results: list[dict]) -> None:
@@ -107,18 +123,41 @@ class Store:
                     "INSERT OR REPLACE INTO verdicts (command_id, customer_id, type, status,"
                     " reason, detail, version, conflict_id, duplicate, envelope) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (envelope["command_id"], envelope["customer_id"], envelope["type"],
-                     result["status"], result["reason"], result["detail"], result["version"],
-                     result["conflict_id"], int(result["duplicate"]), json.dumps(envelope)))
-                db.execute("DELETE FROM outbox WHERE command_id = ?", (envelope["command_id"],))
+                    (
+                        envelope["command_id"],
+                        envelope["customer_id"],
+                        envelope["type"],
+                        result["status"],
+                        result["reason"],
+                        result["detail"],
+                        result["version"],
+                        result["conflict_id"],
+                        int(result["duplicate"]),
+                        json.dumps(envelope),
+                    ),
+                )
+                db.execute(
+                    "DELETE FROM outbox WHERE command_id = ?", (envelope["command_id"],)
+                )
 
     def verdicts(self, limit: int | None = None) -> list[dict[str, Any]]:
         rows = self.connection.execute(
             "SELECT command_id, customer_id, type, status, reason, detail, version, "
             "conflict_id, duplicate, envelope FROM verdicts ORDER BY seq DESC LIMIT ?",
-            (-1 if limit is None else limit,)).fetchall()
-        keys = ("command_id", "customer_id", "type", "status", "reason", "detail",
-                "version", "conflict_id", "duplicate", "envelope")
+            (-1 if limit is None else limit,),
+        ).fetchall()
+        keys = (
+            "command_id",
+            "customer_id",
+            "type",
+            "status",
+            "reason",
+            "detail",
+            "version",
+            "conflict_id",
+            "duplicate",
+            "envelope",
+        )
         found = [dict(zip(keys, row, strict=True)) for row in rows]
         for verdict in found:
             verdict["duplicate"] = bool(verdict["duplicate"])
@@ -128,17 +167,22 @@ class Store:
     # the local copy of the view model
     @property
     def cursor(self) -> int:
-        return int(self.get("cursor", "0"))
+        return int(self.get("cursor") or 0)
 
     def save_views(self, views: list[dict[str, Any]], cursor: int) -> None:
         with self.transaction() as db:
-            db.executemany("INSERT OR REPLACE INTO views VALUES (?, ?)",
-                           [(v["customer_id"], json.dumps(v)) for v in views])
-            db.execute("INSERT OR REPLACE INTO settings VALUES ('cursor', ?)", (str(cursor),))
+            db.executemany(
+                "INSERT OR REPLACE INTO views VALUES (?, ?)",
+                [(v["customer_id"], json.dumps(v)) for v in views],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO settings VALUES ('cursor', ?)", (str(cursor),)
+            )
 
     def view(self, customer_id: str) -> dict[str, Any] | None:
-        row = self.connection.execute("SELECT doc FROM views WHERE customer_id = ?",
-                                      (customer_id,)).fetchone()
+        row = self.connection.execute(
+            "SELECT doc FROM views WHERE customer_id = ?", (customer_id,)
+        ).fetchone()
         return None if row is None else json.loads(row[0])
 
     def views(self) -> list[dict[str, Any]]:

@@ -14,8 +14,13 @@ PAYLOAD_TOO_LARGE = 413
 Progress = Callable[[int], None]
 
 
-def push(store: Store, api: Api, client_id: str, progress: Progress | None = None,
-         batch_size: int = BATCH_SIZE) -> tuple[list[dict], int]:
+def push(
+    store: Store,
+    api: Api,
+    client_id: str,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> tuple[list[dict], int]:
     """Send the outbox in batches; each verdict is stored, and its command taken
     out of the outbox, in one transaction. Returns the verdicts received and
     the position a reader must wait for to see them. A batch too large for the
@@ -30,8 +35,10 @@ def push(store: Store, api: Api, client_id: str, progress: Progress | None = Non
             batch_size = len(batch) // 2
             continue
         store.record_verdicts(batch, answer["results"])
-        received += [{**result, "type": envelope["type"]}
-                     for envelope, result in zip(batch, answer["results"], strict=True)]
+        received += [
+            {**result, "type": envelope["type"]}
+            for envelope, result in zip(batch, answer["results"], strict=True)
+        ]
         position = max(position, answer["position"])
         if progress:
             progress(len(batch))

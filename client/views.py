@@ -18,16 +18,25 @@ def _json(data: Any) -> None:
 
 def _value(value: Any) -> str:
     if isinstance(value, dict):
-        return ", ".join(str(value[k]) for k in ("street", "postal_code", "city", "country"))
+        return ", ".join(
+            str(value[k]) for k in ("street", "postal_code", "city", "country")
+        )
     return "" if value is None else str(value)
 
 
 def show_list(customers: list[dict], as_json: bool) -> None:
     if as_json:
         return _json(customers)
-    rows = [(c["customer_id"], _value(c.get("name")) + (" *" if c["pending"] else ""),
-             c.get("status"), "-" if c["version"] is None else c["version"],
-             len(c["conflicts"]) or "") for c in customers]
+    rows = [
+        (
+            c["customer_id"],
+            _value(c.get("name")) + (" *" if c["pending"] else ""),
+            c.get("status"),
+            "-" if c["version"] is None else c["version"],
+            len(c["conflicts"]) or "",
+        )
+        for c in customers
+    ]
     click.echo(tabulate(rows, ("id", "name", "status", "version", "conflicts")))
     if any(c["pending"] for c in customers):
         click.echo("\n* queued edits not yet synced")
@@ -37,14 +46,23 @@ def show_customer(customer: dict, as_json: bool) -> None:
     if as_json:
         return _json(customer)
     version = customer["version"]
-    click.echo(f"customer {customer['customer_id']} "
-               f"(version {'not synced yet' if version is None else version})")
+    click.echo(
+        f"customer {customer['customer_id']} "
+        f"(version {'not synced yet' if version is None else version})"
+    )
     provenance = customer.get("fields", {})
     rows = []
     for field in FIELDS:
         changed = provenance.get(field)
-        note = "pending" if field in customer["pending"] else (
-            f"{changed['changed_by']}, {changed['changed_at'][:19]}" if changed else "")
+        note = (
+            "pending"
+            if field in customer["pending"]
+            else (
+                f"{changed['changed_by']}, {changed['changed_at'][:19]}"
+                if changed
+                else ""
+            )
+        )
         rows.append((field, _value(customer.get(field)), note))
     click.echo(tabulate(rows, ("field", "value", "changed by / state")))
     for conflict in customer["conflicts"]:
@@ -55,9 +73,16 @@ def show_customer(customer: dict, as_json: bool) -> None:
 def show_pending(envelopes: list[dict], as_json: bool) -> None:
     if as_json:
         return _json(envelopes)
-    rows = [(e["command_id"], e["type"], e["customer_id"], e["base_version"],
-             _value(next(iter(e["payload"].values()), None)) if e["payload"] else "")
-            for e in envelopes]
+    rows = [
+        (
+            e["command_id"],
+            e["type"],
+            e["customer_id"],
+            e["base_version"],
+            _value(next(iter(e["payload"].values()), None)) if e["payload"] else "",
+        )
+        for e in envelopes
+    ]
     click.echo(tabulate(rows, ("command", "type", "customer", "base", "value")))
     click.echo(f"\n{len(envelopes)} command(s) queued")
 
@@ -69,11 +94,17 @@ def show_conflicts(conflicts: list[dict], as_json: bool) -> None:
         click.echo("no open conflicts")
     for c in conflicts:
         current = c["current"]
-        click.echo(f"conflict {c['conflict_id']} on {c['field']} of customer "
-                   f"{c['customer_id']} (was {_value(c['base_value'])!r})")
-        rows = [("current", _value(current["value"]), current["author"], "--keep-current")]
-        rows += [("candidate", _value(k["value"]), k["author"], f"--take {k['command_id']}")
-                 for k in c["candidates"]]
+        click.echo(
+            f"conflict {c['conflict_id']} on {c['field']} of customer "
+            f"{c['customer_id']} (was {_value(c['base_value'])!r})"
+        )
+        rows = [
+            ("current", _value(current["value"]), current["author"], "--keep-current")
+        ]
+        rows += [
+            ("candidate", _value(k["value"]), k["author"], f"--take {k['command_id']}")
+            for k in c["candidates"]
+        ]
         click.echo(tabulate(rows, ("", "value", "by", "resolve with")))
         if "queued_resolution" in c:
             queued = _choice(c["queued_resolution"])
@@ -91,18 +122,35 @@ def _choice(resolution: dict) -> str:
 def show_log(verdicts: list[dict], as_json: bool) -> None:
     if as_json:
         return _json(verdicts)
-    rows = [(v["command_id"], v["type"], v["customer_id"], v["status"]
-             + (" (again)" if v["duplicate"] else ""), v["version"],
-             v["reason"] or "", v["detail"] or "") for v in verdicts]
-    click.echo(tabulate(rows, ("command", "type", "customer", "verdict", "version",
-                               "reason", "detail")))
+    rows = [
+        (
+            v["command_id"],
+            v["type"],
+            v["customer_id"],
+            v["status"] + (" (again)" if v["duplicate"] else ""),
+            v["version"],
+            v["reason"] or "",
+            v["detail"] or "",
+        )
+        for v in verdicts
+    ]
+    click.echo(
+        tabulate(
+            rows,
+            ("command", "type", "customer", "verdict", "version", "reason", "detail"),
+        )
+    )
 
 
 def show_sync(received: list[dict], pulled: int) -> None:
     counts = Counter(v["status"] for v in received)
-    summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing"
+    summary = (
+        ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing"
+    )
     click.echo(f"sent {len(received)} command(s): {summary}; pulled {pulled} view(s)")
     for verdict in received:
         if verdict["status"] in NOTICED and not verdict["duplicate"]:
-            click.echo(f"  {verdict['status'].upper()}: {verdict['type']} on "
-                       f"{verdict['customer_id']}: {verdict['detail'] or verdict['reason']}")
+            click.echo(
+                f"  {verdict['status'].upper()}: {verdict['type']} on "
+                f"{verdict['customer_id']}: {verdict['detail'] or verdict['reason']}"
+            )

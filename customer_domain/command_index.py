@@ -43,8 +43,11 @@ class CommandIndex:
         return len(self.digests)
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, CommandIndex) and self.digests == other.digests
-                and self.slots == other.slots)
+        return (
+            isinstance(other, CommandIndex)
+            and self.digests == other.digests
+            and self.slots == other.slots
+        )
 
     def versions_of(self, command_id: UUID) -> Iterator[int]:
         """The versions whose command id may be ``command_id`` (confirm each)."""

@@ -6,18 +6,21 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import field as dataclass_field
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
 from customer_domain.vocabulary import FIELD_OF_COMMAND
 
-_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str)  # as json.dumps(...) would
+_CANONICAL_JSON = json.JSONEncoder(
+    sort_keys=True, default=str
+)  # as json.dumps(...) would
 
 
 def in_utc(moment: datetime) -> datetime:
     """The same instant in UTC: every time is normalised so at intake."""
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,8 @@ class Command:
     issued_at: datetime
     payload: Mapping[str, Any]
     issued_at_defaulted: bool = False  # the client sent none: the server's clock
+    _key: str = dataclass_field(init=False, repr=False, compare=False)
+    _fingerprint: str = dataclass_field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "issued_at", in_utc(self.issued_at))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
@@ -48,8 +48,14 @@ class Customer(Aggregate):
 
         def receipt(self) -> Receipt:
             """The verdict this event recorded, as a re-send is answered."""
-            return Receipt(self.originator_version, self.fingerprint, self.verdict,
-                           self.reason, self.detail, self.conflict_id)
+            return Receipt(
+                self.originator_version,
+                self.fingerprint,
+                self.verdict,
+                self.reason,
+                self.detail,
+                self.conflict_id,
+            )
 
         def provenance(self, value: Any) -> FieldValue:
             return FieldValue(
@@ -86,6 +92,7 @@ class Customer(Aggregate):
     class FieldChanged(Recorded):
         """A field set by its fine-grained command (applied or merged)."""
 
+        field: ClassVar[str]  # set by each field's own subclass
         value: Any
         previous: dict[str, Any]
 
@@ -262,13 +269,18 @@ class Customer(Aggregate):
         of recording. The attributes are checked against the class's all the
         same (``TypeError``, as the constructor would raise)."""
         if attributes.keys() != _attributes_of(event_class):
-            msg = (f"{event_class.__qualname__} records "
-                   f"{sorted(_attributes_of(event_class))}, not {sorted(attributes)}")
+            msg = (
+                f"{event_class.__qualname__} records "
+                f"{sorted(_attributes_of(event_class))}, not {sorted(attributes)}"
+            )
             raise TypeError(msg)
         event = object.__new__(event_class)
-        event.__dict__.update(attributes, originator_id=self.id,
-                              originator_version=self.version + 1,
-                              timestamp=event_class.create_timestamp())
+        event.__dict__.update(
+            attributes,
+            originator_id=self.id,
+            originator_version=self.version + 1,
+            timestamp=event_class.create_timestamp(),
+        )
         event.mutate(self)
         self._pending_events.append(event)  # the library's list of unsaved events
 
@@ -278,4 +290,7 @@ def _attributes_of(event_class: type[Customer.Recorded]) -> frozenset[str]:
     """The attributes an event of this class records, beyond its customer id,
     version and timestamp."""
     return frozenset(field.name for field in fields(event_class)) - {
-        "originator_id", "originator_version", "timestamp"}
+        "originator_id",
+        "originator_version",
+        "timestamp",
+    }

@@ -22,7 +22,8 @@ _PHONE = re.compile(r"[0-9 +\-()]{3,40}")
 # cost. Everything else is email_validator's to judge.
 _PLAIN_EMAIL = re.compile(
     r"[A-Za-z0-9_+-]{1,64}(?:\.[A-Za-z0-9_+-]+)*@"
-    r"(?:(?=[A-Za-z0-9-]{1,63}\.)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,63}")
+    r"(?:(?=[A-Za-z0-9-]{1,63}\.)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,63}"
+)
 _SPECIAL_USE = tuple(f".{name}" for name in SPECIAL_USE_DOMAIN_NAMES)
 
 
@@ -50,9 +51,13 @@ def check_name(value: Any) -> str:
 def plainly_valid_email(value: str) -> bool:
     """Whether ``value`` is an address of the plainest form (see _PLAIN_EMAIL)."""
     local, _, domain = value.rpartition("@")
-    return (len(value) <= 254 and len(local) <= 64 and len(domain) <= 253
-            and _PLAIN_EMAIL.fullmatch(value) is not None
-            and not f".{domain}".endswith(_SPECIAL_USE))
+    return (
+        len(value) <= 254
+        and len(local) <= 64
+        and len(domain) <= 253
+        and _PLAIN_EMAIL.fullmatch(value) is not None
+        and not f".{domain}".endswith(_SPECIAL_USE)
+    )
 
 
 def check_email(value: Any) -> str:

@@ -20,8 +20,8 @@ from customer_domain.customer import Customer
 from customer_domain.errors import InvalidValueError
 from customer_domain.fields import check_value
 from customer_domain.policy import Policy
-from customer_domain.state import Receipt
 from customer_domain.stamps import Stamp, effective_time
+from customer_domain.state import Receipt
 from customer_domain.vocabulary import (
     ACTIVE,
     CHOICE_CANDIDATE,
@@ -71,8 +71,9 @@ class Decision:
         return self.event_class is not None
 
 
-def carry_out(decision: Decision, command: Command, customer: Customer | None
-              ) -> Customer | None:
+def carry_out(
+    decision: Decision, command: Command, customer: Customer | None
+) -> Customer | None:
     """The customer once the decision's event is recorded on it (a registration
     creates it); the one step from a decision to an event, wherever decisions
     are made."""
@@ -99,21 +100,37 @@ def decide(
     if customer is None:
         if command.type == REGISTER:
             return _register(command, sender)
-        return Decision(Verdict.REJECTED, Reason.CUSTOMER_NOT_FOUND, "no customer has this id")
+        return Decision(
+            Verdict.REJECTED, Reason.CUSTOMER_NOT_FOUND, "no customer has this id"
+        )
     assert history is not None
     receipt = history.receipt(command.command_id)
     if receipt is not None:
         if receipt.fingerprint != command.fingerprint:
-            return _refused(customer, Reason.COMMAND_ID_REUSED, "this command_id was "
-                            "already used for a different command")
-        return Decision(receipt.status, receipt.reason, receipt.detail,
-                        receipt.conflict_id, duplicate=True, version=receipt.version)
+            return _refused(
+                customer,
+                Reason.COMMAND_ID_REUSED,
+                "this command_id was already used for a different command",
+            )
+        return Decision(
+            receipt.status,
+            receipt.reason,
+            receipt.detail,
+            receipt.conflict_id,
+            duplicate=True,
+            version=receipt.version,
+        )
     if command.type == REGISTER:
-        return _refused(customer, Reason.CUSTOMER_EXISTS, "a customer with this id exists")
+        return _refused(
+            customer, Reason.CUSTOMER_EXISTS, "a customer with this id exists"
+        )
     assert command.base_version is not None
     if command.base_version > customer.version:
-        return _refused(customer, Reason.BASE_VERSION_AHEAD, f"the customer is only at "
-                        f"version {customer.version}")
+        return _refused(
+            customer,
+            Reason.BASE_VERSION_AHEAD,
+            f"the customer is only at version {customer.version}",
+        )
     seen_until = history.latest_effective_at(command.base_version)
     record = _Recorder(command, sender, customer, seen_until)
     if command.type == RESOLVE:
@@ -128,37 +145,56 @@ def _refused(customer: Customer, reason: str, detail: str) -> Decision:
 
 def _register(command: Command, sender: Sender) -> Decision:
     try:
-        values = {f: check_value(f, command.payload.get(f)) for f in FIELDS if f != "status"}
+        values = {
+            f: check_value(f, command.payload.get(f)) for f in FIELDS if f != "status"
+        }
     except InvalidValueError as error:
         return Decision(Verdict.REJECTED, Reason.INVALID_VALUE, str(error))
     effective_at = min(command.issued_at, sender.received_at)
-    return Decision(Verdict.APPLIED, event_class=Customer.Registered, attributes={
-        **_provenance(command, sender, effective_at, effective_at),
-        **_verdict(Verdict.APPLIED), **values, "status": ACTIVE,
-    })
+    return Decision(
+        Verdict.APPLIED,
+        event_class=Customer.Registered,
+        attributes={
+            **_provenance(command, sender, effective_at, effective_at),
+            **_verdict(Verdict.APPLIED),
+            **values,
+            "status": ACTIVE,
+        },
+    )
 
 
 class _Recorder:
     """Builds recorded decisions with the command's provenance."""
 
-    def __init__(self, command: Command, sender: Sender, customer: Customer,
-                 seen_until: datetime) -> None:
+    def __init__(
+        self, command: Command, sender: Sender, customer: Customer, seen_until: datetime
+    ) -> None:
         self.command = command
         self.sender = sender
         self.effective_at = effective_time(
-            command.issued_at, sender.received_at, seen_until,
+            command.issued_at,
+            sender.received_at,
+            seen_until,
             customer.client_clocks.get(sender.client_id),
         )
         self.latest_effective_at = max(customer.latest_effective_at, self.effective_at)
         self.stamp = Stamp(self.effective_at, sender.client_id, command.key)
 
-    def __call__(self, event_class: type[Customer.Recorded], status: str,
-                 reason: str | None = None, detail: str | None = None,
-                 conflict_id: UUID | None = None, **specific: Any) -> Decision:
+    def __call__(
+        self,
+        event_class: type[Customer.Recorded],
+        status: str,
+        reason: str | None = None,
+        detail: str | None = None,
+        conflict_id: UUID | None = None,
+        **specific: Any,
+    ) -> Decision:
         attributes = {
-            **_provenance(self.command, self.sender, self.effective_at,
-                          self.latest_effective_at),
-            **_verdict(status, reason, detail, conflict_id), **specific,
+            **_provenance(
+                self.command, self.sender, self.effective_at, self.latest_effective_at
+            ),
+            **_verdict(status, reason, detail, conflict_id),
+            **specific,
         }
         return Decision(status, reason, detail, conflict_id, event_class, attributes)
 
@@ -173,8 +209,12 @@ class _Recorder:
         }
 
 
-def _provenance(command: Command, sender: Sender, effective_at: datetime,
-                latest_effective_at: datetime) -> dict[str, Any]:
+def _provenance(
+    command: Command,
+    sender: Sender,
+    effective_at: datetime,
+    latest_effective_at: datetime,
+) -> dict[str, Any]:
     return {
         "command_id": command.command_id,
         "client_id": sender.client_id,
@@ -188,34 +228,67 @@ def _provenance(command: Command, sender: Sender, effective_at: datetime,
     }
 
 
-def _verdict(status: str, reason: str | None = None, detail: str | None = None,
-             conflict_id: UUID | None = None) -> dict[str, Any]:
-    return {"verdict": status, "reason": reason, "detail": detail,
-            "conflict_id": conflict_id}
+def _verdict(
+    status: str,
+    reason: str | None = None,
+    detail: str | None = None,
+    conflict_id: UUID | None = None,
+) -> dict[str, Any]:
+    return {
+        "verdict": status,
+        "reason": reason,
+        "detail": detail,
+        "conflict_id": conflict_id,
+    }
 
 
-def _change(record: _Recorder, customer: Customer, history: History,
-            policy: Policy) -> Decision:
+def _change(
+    record: _Recorder, customer: Customer, history: History, policy: Policy
+) -> Decision:
     command = record.command
     name = command.field
     assert name is not None and command.base_version is not None
     try:
         value = check_value(name, command.value)
     except InvalidValueError as error:
-        return record(Customer.CommandRejected, Verdict.REJECTED, Reason.INVALID_VALUE, str(error),
-                      field=name, value=command.value, current=None)
+        return record(
+            Customer.CommandRejected,
+            Verdict.REJECTED,
+            Reason.INVALID_VALUE,
+            str(error),
+            field=name,
+            value=command.value,
+            current=None,
+        )
     if customer.is_closed and name != "status":
-        return record(Customer.CommandRejected, Verdict.REJECTED, Reason.CUSTOMER_CLOSED,
-                      "the customer is closed", field=name, value=value, current=None)
+        return record(
+            Customer.CommandRejected,
+            Verdict.REJECTED,
+            Reason.CUSTOMER_CLOSED,
+            "the customer is closed",
+            field=name,
+            value=value,
+            current=None,
+        )
     current = customer.fields[name]
     conflict_id = customer.open_conflicts.get(name)
     if value == current.value:
-        return record(Customer.ChangeUnchanged, Verdict.UNCHANGED, field=name,
-                      restamped=record.stamp > current.stamp)
+        return record(
+            Customer.ChangeUnchanged,
+            Verdict.UNCHANGED,
+            field=name,
+            restamped=record.stamp > current.stamp,
+        )
     if conflict_id is not None:
-        return record(Customer.ConflictCandidateAdded, Verdict.CONFLICT, None,
-                      f"{name} is in an open conflict; this value joins it",
-                      conflict_id, field=name, candidate=record.candidate(value))
+        return record(
+            Customer.ConflictCandidateAdded,
+            Verdict.CONFLICT,
+            None,
+            f"{name} is in an open conflict; this value joins it",
+            conflict_id,
+            field=name,
+            candidate=record.candidate(value),
+        )
     base = command.base_version
     client = record.sender.client_id
     concurrent_field = customer.changed_by_others_after(base, client, name)
@@ -224,24 +297,49 @@ def _change(record: _Recorder, customer: Customer, history: History,
     other = f"{current.changed_by} set {name} to {current.value!r}"
     if policy.for_field(name) == LAST_WRITER_WINS:
         if record.stamp < current.stamp:
-            return record(Customer.ChangeSuperseded, Verdict.SUPERSEDED, None,
-                          f"a later edit wins: {other}", field=name, value=value,
-                          winner=current.as_dict())
+            return record(
+                Customer.ChangeSuperseded,
+                Verdict.SUPERSEDED,
+                None,
+                f"a later edit wins: {other}",
+                field=name,
+                value=value,
+                winner=current.as_dict(),
+            )
         if concurrent_field:
-            return record(changed, Verdict.APPLIED, Reason.OVERWROTE_CONCURRENT_EDIT,
-                          f"overwrote a concurrent edit: {other}",
-                          value=value, previous=current.as_dict())
+            return record(
+                changed,
+                Verdict.APPLIED,
+                Reason.OVERWROTE_CONCURRENT_EDIT,
+                f"overwrote a concurrent edit: {other}",
+                value=value,
+                previous=current.as_dict(),
+            )
     elif concurrent_any if policy.detection == DETECT_AGGREGATE else concurrent_field:
         if policy.for_field(name) == MANUAL:
-            conflict_id = uuid5(CONFLICTS_NAMESPACE, f"{customer.id}/{command.command_id}")
-            return record(Customer.ConflictOpened, Verdict.CONFLICT, None,
-                          f"concurrent edit: {other}; both values are kept",
-                          conflict_id, field=name, current=current.as_dict(),
-                          base_value=history.value_at(name, base),
-                          candidate=record.candidate(value))
-        return record(Customer.CommandRejected, Verdict.REJECTED, Reason.CONCURRENT_EDIT,
-                      f"first sync wins: {other} since version {base}",
-                      field=name, value=value, current=current.as_dict())
+            conflict_id = uuid5(
+                CONFLICTS_NAMESPACE, f"{customer.id}/{command.command_id}"
+            )
+            return record(
+                Customer.ConflictOpened,
+                Verdict.CONFLICT,
+                None,
+                f"concurrent edit: {other}; both values are kept",
+                conflict_id,
+                field=name,
+                current=current.as_dict(),
+                base_value=history.value_at(name, base),
+                candidate=record.candidate(value),
+            )
+        return record(
+            Customer.CommandRejected,
+            Verdict.REJECTED,
+            Reason.CONCURRENT_EDIT,
+            f"first sync wins: {other} since version {base}",
+            field=name,
+            value=value,
+            current=current.as_dict(),
+        )
     status = Verdict.MERGED if concurrent_any else Verdict.APPLIED
     return record(changed, status, value=value, previous=current.as_dict())
 
@@ -250,24 +348,38 @@ def _resolve(record: _Recorder, customer: Customer) -> Decision:
     payload = record.command.payload
     conflict = customer.conflicts.get(UUID(str(payload["conflict_id"])))
     if conflict is None:
-        return _refused(customer, Reason.CONFLICT_NOT_FOUND, "no such conflict on this customer")
+        return _refused(
+            customer, Reason.CONFLICT_NOT_FOUND, "no such conflict on this customer"
+        )
     name = conflict.field
     current = customer.fields[name]
 
     def rejected(reason: str, detail: str) -> Decision:
-        return record(Customer.CommandRejected, Verdict.REJECTED, reason, detail,
-                      conflict.conflict_id, field=name, value=payload.get("value"),
-                      current=current.as_dict())
+        return record(
+            Customer.CommandRejected,
+            Verdict.REJECTED,
+            reason,
+            detail,
+            conflict.conflict_id,
+            field=name,
+            value=payload.get("value"),
+            current=current.as_dict(),
+        )
 
     if not conflict.is_open:
-        return rejected(Reason.CONFLICT_ALREADY_RESOLVED, "the conflict is already resolved")
+        return rejected(
+            Reason.CONFLICT_ALREADY_RESOLVED, "the conflict is already resolved"
+        )
     choice = payload["choice"]
+    chosen: dict[str, Any] | None
     if choice == CHOICE_CURRENT:
         value, chosen = current.value, current.as_dict()
     elif choice == CHOICE_CANDIDATE:
         chosen = conflict.candidate(str(payload.get("candidate_command_id")))
         if chosen is None:
-            return rejected(Reason.INVALID_VALUE, "candidate_command_id names no candidate")
+            return rejected(
+                Reason.INVALID_VALUE, "candidate_command_id names no candidate"
+            )
         value = chosen["value"]
     else:
         try:
@@ -275,6 +387,15 @@ def _resolve(record: _Recorder, customer: Customer) -> Decision:
         except InvalidValueError as error:
             return rejected(Reason.INVALID_VALUE, str(error))
         chosen = record.candidate(value)
-    return record(Customer.ConflictResolved, Verdict.APPLIED, None, f"{name} resolved",
-                  conflict.conflict_id, field=name, value=value, choice=choice,
-                  chosen=chosen, previous=current.as_dict())
+    return record(
+        Customer.ConflictResolved,
+        Verdict.APPLIED,
+        None,
+        f"{name} resolved",
+        conflict.conflict_id,
+        field=name,
+        value=value,
+        choice=choice,
+        chosen=chosen,
+        previous=current.as_dict(),
+    )

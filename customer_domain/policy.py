@@ -28,7 +28,9 @@ class Policy:
     def __post_init__(self) -> None:
         for name in (self.default, *self.per_field.values()):
             if name not in POLICIES:
-                msg = f"unknown conflict policy {name!r}: use one of {', '.join(POLICIES)}"
+                msg = (
+                    f"unknown conflict policy {name!r}: use one of {', '.join(POLICIES)}"
+                )
                 raise ValueError(msg)
         unknown = set(self.per_field) - set(FIELDS)
         if unknown:

@@ -23,9 +23,16 @@ class CustomerSnapshot(Snapshot):
     """Takes and restores every attribute of a Customer (``ATTRIBUTES``)."""
 
     # The aggregate's own attributes, besides the library's id, version and times.
-    ATTRIBUTES = ("fields", "field_marks", "any_field_marks", "conflicts",
-                  "open_conflicts", "commands", "client_clocks",
-                  "recent_latest_effective_at")
+    ATTRIBUTES = (
+        "fields",
+        "field_marks",
+        "any_field_marks",
+        "conflicts",
+        "open_conflicts",
+        "commands",
+        "client_clocks",
+        "recent_latest_effective_at",
+    )
 
     @classmethod
     def take(cls, aggregate: Any) -> CustomerSnapshot:
@@ -38,9 +45,13 @@ class CustomerSnapshot(Snapshot):
             msg = f"the snapshot does not know how to keep {sorted(unknown)}"
             raise TypeError(msg)
         state.update(_plain(customer))
-        return cls(originator_id=customer.id, originator_version=customer.version,
-                   timestamp=cls.create_timestamp(), topic=get_topic(type(customer)),
-                   state=state)
+        return cls(
+            originator_id=customer.id,
+            originator_version=customer.version,
+            timestamp=cls.create_timestamp(),
+            topic=get_topic(type(customer)),
+            state=state,
+        )
 
     def mutate(self, _: None) -> Customer:
         customer = cast(Customer, super().mutate(None))
@@ -51,13 +62,32 @@ class CustomerSnapshot(Snapshot):
 def _plain(customer: Customer) -> dict[str, Any]:
     digests, slots = customer.commands.as_bytes()
     return {
-        "fields": {name: [v.value, v.version, v.changed_by, v.client_id, v.command_id,
-                          v.issued_at, v.changed_at]
-                   for name, v in customer.fields.items()},
+        "fields": {
+            name: [
+                v.value,
+                v.version,
+                v.changed_by,
+                v.client_id,
+                v.command_id,
+                v.issued_at,
+                v.changed_at,
+            ]
+            for name, v in customer.fields.items()
+        },
         "field_marks": {name: _marks(m) for name, m in customer.field_marks.items()},
         "any_field_marks": _marks(customer.any_field_marks),
-        "conflicts": [[c.conflict_id, c.field, c.base_value, c.current, list(c.candidates),
-                       c.opened_at, c.resolution] for c in customer.conflicts.values()],
+        "conflicts": [
+            [
+                c.conflict_id,
+                c.field,
+                c.base_value,
+                c.current,
+                list(c.candidates),
+                c.opened_at,
+                c.resolution,
+            ]
+            for c in customer.conflicts.values()
+        ],
         "open_conflicts": dict(customer.open_conflicts),
         "commands": [digests, slots],
         "client_clocks": dict(customer.client_clocks),
@@ -66,17 +96,31 @@ def _plain(customer: Customer) -> dict[str, Any]:
 
 
 def _objects(state: dict[str, Any]) -> dict[str, Any]:
-    conflicts = [Conflict(_uuid(conflict_id), field, base_value, current,
-                          tuple(candidates), opened_at, resolution)
-                 for conflict_id, field, base_value, current, candidates, opened_at,
-                 resolution in state["conflicts"]]
+    conflicts = [
+        Conflict(
+            _uuid(conflict_id),
+            field,
+            base_value,
+            current,
+            tuple(candidates),
+            opened_at,
+            resolution,
+        )
+        for conflict_id, field, base_value, current, candidates, opened_at, resolution in state[
+            "conflicts"
+        ]
+    ]
     return {
         "fields": {name: FieldValue(*value) for name, value in state["fields"].items()},
-        "field_marks": {name: ChangeMarks(*m) for name, m in state["field_marks"].items()},
+        "field_marks": {
+            name: ChangeMarks(*m) for name, m in state["field_marks"].items()
+        },
         "any_field_marks": ChangeMarks(*state["any_field_marks"]),
         "conflicts": {conflict.conflict_id: conflict for conflict in conflicts},
-        "open_conflicts": {field: _uuid(conflict_id)
-                           for field, conflict_id in state["open_conflicts"].items()},
+        "open_conflicts": {
+            field: _uuid(conflict_id)
+            for field, conflict_id in state["open_conflicts"].items()
+        },
         "commands": CommandIndex.from_bytes(*state["commands"]),
         "client_clocks": dict(state["client_clocks"]),
         "recent_latest_effective_at": list(state["recent_latest_effective_at"]),

@@ -39,7 +39,6 @@ class FieldValue:
         }
 
 
-
 @dataclass(frozen=True, slots=True)
 class ChangeMarks:
     """Where a field (or any field) last changed, and last changed by another client.

@@ -26,7 +26,11 @@ ADDRESS_KEYS = ("street", "city", "postal_code", "country")
 ACTIVE, ON_HOLD, CLOSED = STATUSES = ("active", "on_hold", "closed")
 
 # How a ResolveConflict chooses the value that stands.
-CHOICE_CURRENT, CHOICE_CANDIDATE, CHOICE_VALUE = CHOICES = ("current", "candidate", "value")
+CHOICE_CURRENT, CHOICE_CANDIDATE, CHOICE_VALUE = CHOICES = (
+    "current",
+    "candidate",
+    "value",
+)
 CONFLICT_OPEN, CONFLICT_RESOLVED = CONFLICT_STATUSES = ("open", "resolved")
 
 
@@ -41,8 +45,14 @@ class Verdict:
     REJECTED = "rejected"
 
 
-VERDICTS = (Verdict.APPLIED, Verdict.MERGED, Verdict.UNCHANGED, Verdict.CONFLICT,
-            Verdict.SUPERSEDED, Verdict.REJECTED)
+VERDICTS = (
+    Verdict.APPLIED,
+    Verdict.MERGED,
+    Verdict.UNCHANGED,
+    Verdict.CONFLICT,
+    Verdict.SUPERSEDED,
+    Verdict.REJECTED,
+)
 # The verdicts an employee is told about with who and what, always.
 NOTICED = (Verdict.CONFLICT, Verdict.SUPERSEDED, Verdict.REJECTED)
 
@@ -64,5 +74,8 @@ class Reason:
 
 # Conflict policies (CONFLICT_POLICY) and how concurrency is detected (CONFLICT_DETECTION).
 MANUAL, LAST_WRITER_WINS, FIRST_SYNC_WINS = POLICIES = (
-    "manual", "last-writer-wins", "first-sync-wins")
+    "manual",
+    "last-writer-wins",
+    "first-sync-wins",
+)
 DETECT_FIELD, DETECT_AGGREGATE = DETECTIONS = ("field", "aggregate")

@@ -43,8 +43,12 @@ class Laptop:
 
     def run(self, *args: str, show: bool = True) -> str:
         print(f"   {self.name}$ {shlex.join(['customers', *map(str, args)])}", flush=True)
-        done = subprocess.run([BIN / "customers", "--data-dir", self.data_dir, *args],
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [BIN / "customers", "--data-dir", self.data_dir, *args],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if done.returncode != 0:
             raise StoryFailed(f"{self.name}: customers {args[0]} failed: {done.stderr}")
         if show and done.stdout.strip():
@@ -61,50 +65,83 @@ def play(folder: Path) -> None:
     office, alice, bob = (Laptop(n, folder) for n in ("office", "alice", "bob"))
     try:
         say("The office registers customer #123 and edits it until version 20")
-        print("   (each laptop logs in with its employee's token: office-token is"
-              " carol's, at the office; alice-token Alice's, bob-token Bob's)")
+        print(
+            "   (each laptop logs in with its employee's token: office-token is"
+            " carol's, at the office; alice-token Alice's, bob-token Bob's)"
+        )
         for laptop in (office, alice, bob):
             laptop.run("login", "--server", url, "--token", f"{laptop.name}-token")
-        customer = office.run("add", "--name", "Acme", "--supplier", "Initial Supplies",
-                              show=False).strip()
+        customer = office.run(
+            "add", "--name", "Acme", "--supplier", "Initial Supplies", show=False
+        ).strip()
         office.run("sync")
         for n in range(20):
-            office.run("edit", customer, "--description", f"call notes #{n + 1}", show=False)
+            office.run(
+                "edit", customer, "--description", f"call notes #{n + 1}", show=False
+            )
         office.run("sync")
 
         say("Alice and Bob pull customer #123 at version 20")
         for laptop in (alice, bob):
             laptop.run("pull")
-            expect(laptop.json("show", customer)["version"] == 20,
-                   f"{laptop.name} sees version 20")
+            expect(
+                laptop.json("show", customer)["version"] == 20,
+                f"{laptop.name} sees version 20",
+            )
 
         say("The server goes away: both work offline")
         server.stop()
         alice.run("edit", customer, "--name", "John Doe")
-        bob.run("edit", customer, "--name", "Joan d'Arc", "--street", "1 Rue de Rivoli",
-                "--city", "Paris", "--postal-code", "75001", "--country", "FR")
+        bob.run(
+            "edit",
+            customer,
+            "--name",
+            "Joan d'Arc",
+            "--street",
+            "1 Rue de Rivoli",
+            "--city",
+            "Paris",
+            "--postal-code",
+            "75001",
+            "--country",
+            "FR",
+        )
         bob.run("show", customer)
 
         say("The server comes back; Alice syncs first")
         server.start()  # at the same address
         alice.run("sync")
-        expect(alice.json("log")[0]["status"] == Verdict.APPLIED, "Alice's new name is applied")
+        expect(
+            alice.json("log")[0]["status"] == Verdict.APPLIED,
+            "Alice's new name is applied",
+        )
 
         say("Bob syncs, still based on version 20")
         bob.run("sync")
         verdicts = {v["type"]: v for v in bob.json("log")}
-        expect(verdicts[COMMAND_OF_FIELD["address"]]["status"] == Verdict.MERGED,
-               "scenario 2: Bob's address merges with Alice's name")
-        expect(verdicts[COMMAND_OF_FIELD["name"]]["status"] == Verdict.CONFLICT,
-               "scenario 1: Bob's name is a conflict, not an overwrite")
+        expect(
+            verdicts[COMMAND_OF_FIELD["address"]]["status"] == Verdict.MERGED,
+            "scenario 2: Bob's address merges with Alice's name",
+        )
+        expect(
+            verdicts[COMMAND_OF_FIELD["name"]]["status"] == Verdict.CONFLICT,
+            "scenario 1: Bob's name is a conflict, not an overwrite",
+        )
         bob.run("conflicts")
         [conflict] = bob.json("conflicts")
-        expect((conflict["current"]["value"], conflict["current"]["author"]) == (
-            "John Doe", "alice"), "Bob is shown Alice's value and that it is hers")
+        expect(
+            (conflict["current"]["value"], conflict["current"]["author"])
+            == ("John Doe", "alice"),
+            "Bob is shown Alice's value and that it is hers",
+        )
 
         say("Bob resolves the conflict with his value, and syncs")
-        bob.run("resolve", conflict["conflict_id"],
-                "--take", conflict["candidates"][0]["command_id"])
+        bob.run(
+            "resolve",
+            conflict["conflict_id"],
+            "--take",
+            conflict["candidates"][0]["command_id"],
+        )
         bob.run("sync")
 
         say("Both pull and see the same customer")
@@ -112,8 +149,11 @@ def play(folder: Path) -> None:
         seen = [laptop.json("show", customer) for laptop in (alice, bob)]
         alice.run("show", customer)
         expect(seen[0] == seen[1], "Alice and Bob see the same customer")
-        expect((seen[0]["name"], seen[0]["address"]["city"], seen[0]["conflicts"]) == (
-            "Joan d'Arc", "Paris", []), "name resolved, address merged, nothing lost")
+        expect(
+            (seen[0]["name"], seen[0]["address"]["city"], seen[0]["conflicts"])
+            == ("Joan d'Arc", "Paris", []),
+            "name resolved, address merged, nothing lost",
+        )
     finally:
         server.stop()
 

@@ -21,10 +21,15 @@ POSTGRES = {
 def connect() -> Any:
     import psycopg
 
-    return psycopg.connect(host=POSTGRES["POSTGRES_HOST"], port=POSTGRES["POSTGRES_PORT"],
-                           dbname=POSTGRES["POSTGRES_DBNAME"], user=POSTGRES["POSTGRES_USER"],
-                           password=POSTGRES["POSTGRES_PASSWORD"] or None, autocommit=True,
-                           connect_timeout=3)
+    return psycopg.connect(
+        host=POSTGRES["POSTGRES_HOST"],
+        port=POSTGRES["POSTGRES_PORT"],
+        dbname=POSTGRES["POSTGRES_DBNAME"],
+        user=POSTGRES["POSTGRES_USER"],
+        password=POSTGRES["POSTGRES_PASSWORD"] or None,
+        autocommit=True,
+        connect_timeout=3,
+    )
 
 
 def postgres_reachable() -> bool:
@@ -42,7 +47,10 @@ def postgres_schema(connection: Any, prefix: str) -> Iterator[dict[str, str]]:
     with connection:
         connection.execute(f"CREATE SCHEMA {schema}")
         try:
-            yield {"PERSISTENCE_MODULE": "eventsourcing.postgres", **POSTGRES,
-                   "POSTGRES_SCHEMA": schema}
+            yield {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                **POSTGRES,
+                "POSTGRES_SCHEMA": schema,
+            }
         finally:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -19,8 +19,9 @@ class ServerProcess:
     """The server on a loopback port (a free one at first, the same one across
     restarts), its data in ``data_dir``; its log lines are kept in ``log``."""
 
-    def __init__(self, data_dir: Path, tokens: str, env: dict[str, str] | None = None
-                 ) -> None:
+    def __init__(
+        self, data_dir: Path, tokens: str, env: dict[str, str] | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.env = {**os.environ, "AUTH_TOKENS": tokens, **(env or {})}
         self.process: subprocess.Popen | None = None
@@ -32,7 +33,11 @@ class ServerProcess:
     def start(self, timeout: float = 60) -> ServerProcess:
         self.process = subprocess.Popen(
             [*self.command, "--port", str(self.port), "--data-dir", str(self.data_dir)],
-            env=self.env, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+            env=self.env,
+            stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            text=True,
+        )
         ready = threading.Event()
 
         def read_log(process: subprocess.Popen) -> None:  # all of it, so no pipe fills
@@ -46,7 +51,9 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while not ready.wait(0.05):
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("customers-server did not start:\n" + "".join(self.log))
+                raise RuntimeError(
+                    "customers-server did not start:\n" + "".join(self.log)
+                )
         return self
 
     def kill(self) -> None:

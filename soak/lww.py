@@ -26,14 +26,16 @@ def winners(recorded: list[dict]) -> dict[str, dict[str, object]]:
     by_customer: dict[str, list[dict]] = defaultdict(list)
     for command in recorded:
         by_customer[command["customer_id"]].append(command)
-    return {customer: _winners(sorted(commands, key=lambda c: c["version"]))
-            for customer, commands in by_customer.items()}
+    return {
+        customer: _winners(sorted(commands, key=lambda c: c["version"]))
+        for customer, commands in by_customer.items()
+    }
 
 
 def _winners(commands: list[dict]) -> dict[str, object]:
-    latest_up_to: list[datetime] = []   # by version
+    latest_up_to: list[datetime] = []  # by version
     previous: dict[str, datetime] = {}  # by client
-    best: dict[str, tuple] = {}          # field -> (stamp, value)
+    best: dict[str, tuple] = {}  # field -> (stamp, value)
     for command in commands:
         issued = datetime.fromisoformat(command["issued_at"])
         candidates = [issued]

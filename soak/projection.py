@@ -20,9 +20,11 @@ from system.runtime import Deployment
 def run(events: int = 50_000, kills: int = 10, seed: int = 3) -> dict:
     chooser = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="soak-") as folder:
-        env = {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-               "CUSTOMERS_SQLITE_DBNAME": str(Path(folder) / "customers.db"),
-               "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(Path(folder) / "directory.db")}
+        env = {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "CUSTOMERS_SQLITE_DBNAME": str(Path(folder) / "customers.db"),
+            "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(Path(folder) / "directory.db"),
+        }
         with Deployment(env, projection="off") as writer:
             from bench.measures import registered
 
@@ -34,8 +36,10 @@ def run(events: int = 50_000, kills: int = 10, seed: int = 3) -> dict:
             while killed < kills and writer.directory.position() < end:
                 projector = subprocess.Popen(
                     [sys.executable, "-m", "system", "project", "--interval", "0.05"],
-                    env={**os.environ, **env}, stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL)
+                    env={**os.environ, **env},
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 time.sleep(chooser.uniform(0.3, 1.2))
                 projector.send_signal(signal.SIGKILL)
                 projector.wait(timeout=60)
@@ -47,6 +51,9 @@ def run(events: int = 50_000, kills: int = 10, seed: int = 3) -> dict:
             directory.close()
             assert found == [], found[:5]
             assert positions == sorted(positions), "the position went backwards"
-            return {"events": end, "kills": killed,
-                    "kills_mid_catch_up": sum(p < end for p in positions),
-                    "read_model_equals_rebuild": True}
+            return {
+                "events": end,
+                "kills": killed,
+                "kills_mid_catch_up": sum(p < end for p in positions),
+                "read_model_equals_rebuild": True,
+            }

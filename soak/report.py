@@ -6,34 +6,50 @@ import json
 from pathlib import Path
 
 ROWS = {
-    "crash-sqlite": ("Crash soak, SQLite", "4 client processes (the CLI) syncing {commands:,} "
-                     "commands on {customers} customers (last-writer-wins, many conflicts); "
-                     "the server SIGKILLed {kills} times and restarted; {syncs} sync runs",
-                     "every command exactly one verdict; {events:,} events, none lost, none "
-                     "twice ({answered_as_duplicates} re-sent commands answered as duplicates); "
-                     "read model equal to a rebuild; final values equal to the winners "
-                     "computed apart"),
+    "crash-sqlite": (
+        "Crash soak, SQLite",
+        "4 client processes (the CLI) syncing {commands:,} "
+        "commands on {customers} customers (last-writer-wins, many conflicts); "
+        "the server SIGKILLed {kills} times and restarted; {syncs} sync runs",
+        "every command exactly one verdict; {events:,} events, none lost, none "
+        "twice ({answered_as_duplicates} re-sent commands answered as duplicates); "
+        "read model equal to a rebuild; final values equal to the winners "
+        "computed apart",
+    ),
     "crash-postgres": ("Crash soak, PostgreSQL", None, None),
-    "projection": ("Projection crash", "the projector process SIGKILLed {kills} times while "
-                   "catching up with {events:,} events ({kills_mid_catch_up} mid-way), "
-                   "restarted each time", "exactly once: position never backwards, read model "
-                   "equal to a rebuild"),
-    "contention": ("Contention", "{threads} threads, {commands:,} commands over HTTP on "
-                   "{customers} customers ({requests} requests)",
-                   "{server_errors} 5xx; a verdict for every command ({verdicts}); "
-                   "last-writer-wins converged to the winners computed apart"),
-    "busy": ("Busy database", "customers.db locked by another process for "
-             "{lock_held_seconds:.0f} s, lock timeout {lock_timeout_seconds} s; "
-             "{requests_while_locked} requests during the lock",
-             "{answered_503} answered 503 with Retry-After, {answered_500} answered 500; "
-             "the client's sync retried and {client_sync_after_lock}"),
-    "fuzz": ("Bad input", "{requests:,} requests: up to {examples_per_operation} generated from "
-             "/openapi.json for each of {operations} operations (valid and invalid), and "
-             "{hostile_cases} hand-written hostile ones (deep nesting, huge strings, invalid "
-             "UTF-8, NaN/Infinity, duplicate command ids, far timestamps, base versions "
-             "negative or ahead)", "{server_errors} 5xx but the contract's 503 for a "
-             "min_position the read model had not reached ({read_model_behind_503}); every "
-             "rejection a 4xx problem+json (answers by status: {answers})"),
+    "projection": (
+        "Projection crash",
+        "the projector process SIGKILLed {kills} times while "
+        "catching up with {events:,} events ({kills_mid_catch_up} mid-way), "
+        "restarted each time",
+        "exactly once: position never backwards, read model equal to a rebuild",
+    ),
+    "contention": (
+        "Contention",
+        "{threads} threads, {commands:,} commands over HTTP on "
+        "{customers} customers ({requests} requests)",
+        "{server_errors} 5xx; a verdict for every command ({verdicts}); "
+        "last-writer-wins converged to the winners computed apart",
+    ),
+    "busy": (
+        "Busy database",
+        "customers.db locked by another process for "
+        "{lock_held_seconds:.0f} s, lock timeout {lock_timeout_seconds} s; "
+        "{requests_while_locked} requests during the lock",
+        "{answered_503} answered 503 with Retry-After, {answered_500} answered 500; "
+        "the client's sync retried and {client_sync_after_lock}",
+    ),
+    "fuzz": (
+        "Bad input",
+        "{requests:,} requests: up to {examples_per_operation} generated from "
+        "/openapi.json for each of {operations} operations (valid and invalid), and "
+        "{hostile_cases} hand-written hostile ones (deep nesting, huge strings, invalid "
+        "UTF-8, NaN/Infinity, duplicate command ids, far timestamps, base versions "
+        "negative or ahead)",
+        "{server_errors} 5xx but the contract's 503 for a "
+        "min_position the read model had not reached ({read_model_behind_503}); every "
+        "rejection a 4xx problem+json (answers by status: {answers})",
+    ),
 }
 ROWS["crash-postgres"] = ("Crash soak, PostgreSQL", *ROWS["crash-sqlite"][1:])
 
@@ -54,11 +70,16 @@ def write(results_dir: Path, page: Path) -> None:
         if not path.exists():
             continue
         result = json.loads(path.read_text())
-        figures = {key: ", ".join(f"{k} {v}" for k, v in value.items())
-                   if isinstance(value, dict) else value
-                   for key, value in result["figures"].items()}
-        lines.append(f"| {title} | {tried.format(**figures)} | {held.format(**figures)} | "
-                     f"{result['date']}, {result['seconds']:.0f} s |")
+        figures = {
+            key: ", ".join(f"{k} {v}" for k, v in value.items())
+            if isinstance(value, dict)
+            else value
+            for key, value in result["figures"].items()
+        }
+        lines.append(
+            f"| {title} | {tried.format(**figures)} | {held.format(**figures)} | "
+            f"{result['date']}, {result['seconds']:.0f} s |"
+        )
     lines += [
         "",
         "Access, checked by the suite (`tests/web/test_errors.py`, `tests/web/test_sync.py`, "

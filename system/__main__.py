@@ -12,7 +12,6 @@ import sys
 import threading
 
 import click
-
 from eventsourcing.persistence import IntegrityError
 
 from application import Customers
@@ -29,6 +28,7 @@ def _stop_on_signals() -> threading.Event:
 def _prompted(stopping: threading.Event):
     """A wait that ends early when a prompt arrives on stdin; at its end (the
     process that prompted is gone), stops."""
+
     def wait(timeout: float) -> None:
         try:
             ready, _, _ = select.select([sys.stdin.fileno()], [], [], timeout)
@@ -36,6 +36,7 @@ def _prompted(stopping: threading.Event):
             return
         if ready and not os.read(sys.stdin.fileno(), 65536):
             stopping.set()
+
     return wait
 
 
@@ -49,13 +50,23 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--interval", default=0.5, show_default=True,
-              help="Seconds between looks at the store when idle.")
-@click.option("--parent", type=int, default=None,
-              help="Stop when the process with this id is no longer this one's parent.")
-@click.option("--prompts", is_flag=True,
-              help="Look at the store at once on each line read from stdin; stop at "
-                   "its end.")
+@click.option(
+    "--interval",
+    default=0.5,
+    show_default=True,
+    help="Seconds between looks at the store when idle.",
+)
+@click.option(
+    "--parent",
+    type=int,
+    default=None,
+    help="Stop when the process with this id is no longer this one's parent.",
+)
+@click.option(
+    "--prompts",
+    is_flag=True,
+    help="Look at the store at once on each line read from stdin; stop at its end.",
+)
 @click.option("--quiet", is_flag=True, help="Say nothing of the positions reached.")
 def project(interval: float, parent: int | None, prompts: bool, quiet: bool) -> None:
     """Follow the customers' store and project the read model until stopped."""
@@ -90,7 +101,8 @@ def rebuild_read_model() -> None:
     directory = maintenance.follower(customers)
     try:
         position = maintenance.rebuild(
-            directory, progress=lambda p: click.echo(f"  at position {p}", err=True))
+            directory, progress=lambda p: click.echo(f"  at position {p}", err=True)
+        )
         click.echo(f"read model rebuilt up to position {position}")
     finally:
         directory.close()

@@ -35,9 +35,11 @@ class CustomerDirectory(ProcessApplication):
         module = type(self.factory).__module__
         recorder = recorder_class(module)
         if recorder is None:
-            msg = (f"the read model cannot live in {module} (it needs tracking "
-                   "records): set CUSTOMERDIRECTORY_PERSISTENCE_MODULE to "
-                   "eventsourcing.sqlite or eventsourcing.postgres")
+            msg = (
+                f"the read model cannot live in {module} (it needs tracking "
+                "records): set CUSTOMERDIRECTORY_PERSISTENCE_MODULE to "
+                "eventsourcing.sqlite or eventsourcing.postgres"
+            )
             raise ReadModelStoreError(msg)
         if module == "eventsourcing.popo":
             return recorder()  # the in-memory factory takes no recorder class
@@ -45,14 +47,16 @@ class CustomerDirectory(ProcessApplication):
         prepare_store(self.factory)
         return with_schema_retries(self.factory.process_recorder)
 
-    def pull_and_process(self, leader_name: str, start: int | None = None,
-                         stop: int | None = None) -> None:
+    def pull_and_process(
+        self, leader_name: str, start: int | None = None, stop: int | None = None
+    ) -> None:
         """Project each page of the log in one transaction, its tracking record
         the page's last position: exactly once, without a commit per event."""
         if start is None:
             start = self.recorder.max_tracking_id(leader_name)
         for notifications in self.pull_notifications(
-                leader_name, start=start, stop=stop, inclusive_of_start=False):
+            leader_name, start=start, stop=stop, inclusive_of_start=False
+        ):
             jobs = self.convert_notifications(leader_name, notifications)
             if jobs:
                 self.process_page(jobs)
@@ -61,15 +65,22 @@ class CustomerDirectory(ProcessApplication):
         """Project a page of customer events, in the transaction that records
         the position of its last (the recorder projects ``customer_events``)."""
         with self.processing_lock:
-            self.events.put([], tracking=jobs[-1][1], customer_events=[
-                (event, tracking.notification_id) for event, tracking in jobs])
+            self.events.put(
+                [],
+                tracking=jobs[-1][1],
+                customer_events=[
+                    (event, tracking.notification_id) for event, tracking in jobs
+                ],
+            )
 
-    def catch_up(self, stop: int | None = None,
-                 progress: Callable[[int], None] | None = None) -> int:
+    def catch_up(
+        self, stop: int | None = None, progress: Callable[[int], None] | None = None
+    ) -> int:
         """Project the customers' log beyond the current position, up to ``stop``
         (the end if None), telling ``progress`` each page; returns the position."""
         for notifications in self.pull_notifications(
-                UPSTREAM, start=self.position(), stop=stop, inclusive_of_start=False):
+            UPSTREAM, start=self.position(), stop=stop, inclusive_of_start=False
+        ):
             if notifications:
                 self.process_page(self.convert_notifications(UPSTREAM, notifications))
                 if progress:
@@ -98,8 +109,9 @@ class CustomerDirectory(ProcessApplication):
     def customer_views_since(self, position: int, limit: int) -> list[dict]:
         return self.recorder.customer_views_since(position, limit)
 
-    def conflicts(self, status: str | None = None, customer_id: str | None = None
-                  ) -> list[dict]:
+    def conflicts(
+        self, status: str | None = None, customer_id: str | None = None
+    ) -> list[dict]:
         return self.recorder.conflicts(status, customer_id and str(customer_id))
 
     def conflict(self, conflict_id: str) -> dict | None:
@@ -111,9 +123,11 @@ class CustomerDirectory(ProcessApplication):
         while page := self.customer_views_since(since, 1000):
             views += page
             since = page[-1]["position"]
-        return {"position": self.position(),
-                "customers": {v["customer_id"]: v for v in views},
-                "conflicts": {c["conflict_id"]: c for c in self.conflicts()}}
+        return {
+            "position": self.position(),
+            "customers": {v["customer_id"]: v for v in views},
+            "conflicts": {c["conflict_id"]: c for c in self.conflicts()},
+        }
 
     def clear(self) -> None:
         """Forget the read model and its position, to rebuild it from scratch."""

@@ -10,8 +10,9 @@ from system.directory import CustomerDirectory
 Progress = Callable[[int], None]
 
 
-def follower(customers: Customers, env: Mapping[str, str] | None = None
-             ) -> CustomerDirectory:
+def follower(
+    customers: Customers, env: Mapping[str, str] | None = None
+) -> CustomerDirectory:
     """A CustomerDirectory following the given customers' notification log."""
     directory = CustomerDirectory(env=dict(env or {}))
     directory.follow(customers.name, customers.notification_log)
@@ -29,7 +30,9 @@ def differences(customers: Customers, live: CustomerDirectory) -> list[str]:
     """How the live read model differs from one rebuilt in memory from the
     event store up to the same position (empty: they are equal)."""
     expected = live.contents()
-    fresh = follower(customers, {"CUSTOMERDIRECTORY_PERSISTENCE_MODULE": "eventsourcing.popo"})
+    fresh = follower(
+        customers, {"CUSTOMERDIRECTORY_PERSISTENCE_MODULE": "eventsourcing.popo"}
+    )
     try:
         fresh.catch_up(stop=expected["position"] or None)
         actual = fresh.contents()
@@ -37,7 +40,9 @@ def differences(customers: Customers, live: CustomerDirectory) -> list[str]:
         fresh.close()
     found = []
     if expected["position"] != actual["position"]:
-        found.append(f"position: live {expected['position']}, rebuilt {actual['position']}")
+        found.append(
+            f"position: live {expected['position']}, rebuilt {actual['position']}"
+        )
     for kind in ("customers", "conflicts"):
         for key in sorted(expected[kind].keys() | actual[kind].keys()):
             if expected[kind].get(key) != actual[kind].get(key):

@@ -39,9 +39,21 @@ class ProjectorProcess:
 
     def __init__(self, env: Mapping[str, str], interval: float = 0.5) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "system", "project", "--interval", str(interval),
-             "--parent", str(os.getpid()), "--prompts", "--quiet"],
-            env={**os.environ, **env}, stdin=subprocess.PIPE)
+            [
+                sys.executable,
+                "-m",
+                "system",
+                "project",
+                "--interval",
+                str(interval),
+                "--parent",
+                str(os.getpid()),
+                "--prompts",
+                "--quiet",
+            ],
+            env={**os.environ, **env},
+            stdin=subprocess.PIPE,
+        )
         self._prompts = self.process.stdin.fileno()
         os.set_blocking(self._prompts, False)
 

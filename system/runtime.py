@@ -42,13 +42,19 @@ from system.settings import PROJECTIONS
 class Deployment:
     """The applications of one process, and how its projection runs."""
 
-    def __init__(self, env: Mapping[str, str] | None = None, projection: str = "sync",
-                 poll_interval: float = 1.0, prompt: Callable[[], None] | None = None
-                 ) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str] | None = None,
+        projection: str = "sync",
+        poll_interval: float = 1.0,
+        prompt: Callable[[], None] | None = None,
+    ) -> None:
         """``prompt``, with the projection off: what to tell a projector
         running elsewhere after each save."""
         if projection not in PROJECTIONS:
-            msg = f"unknown projection {projection!r}: use one of {', '.join(PROJECTIONS)}"
+            msg = (
+                f"unknown projection {projection!r}: use one of {', '.join(PROJECTIONS)}"
+            )
             raise ValueError(msg)
         self.projection = projection
         env = dict(env or {})
@@ -67,7 +73,9 @@ class Deployment:
             if prompt is not None:
                 self.customers.on_saved = prompt
             return
-        runner_class = SingleThreadedRunner if projection == "sync" else MultiThreadedRunner
+        runner_class = (
+            SingleThreadedRunner if projection == "sync" else MultiThreadedRunner
+        )
         self.runner = runner_class(customer_system, env=env)
         self.runner.start()
         self.customers = self.runner.get(Customers)
@@ -75,8 +83,12 @@ class Deployment:
         if projection == "sync":
             self.directory.catch_up()  # whatever was recorded while nothing projected
         else:
-            self._ticker = threading.Thread(target=self._tick, args=(poll_interval,),
-                                            name="projection-ticker", daemon=True)
+            self._ticker = threading.Thread(
+                target=self._tick,
+                args=(poll_interval,),
+                name="projection-ticker",
+                daemon=True,
+            )
             self._ticker.start()
 
     def _tick(self, interval: float) -> None:
@@ -99,8 +111,9 @@ class Deployment:
             return self.runner.threads[CustomerDirectory.name].error
         return None
 
-    def customer_of_conflict(self, conflict_id: uuid.UUID, timeout: float
-                             ) -> uuid.UUID | None:
+    def customer_of_conflict(
+        self, conflict_id: uuid.UUID, timeout: float
+    ) -> uuid.UUID | None:
         """The conflict's customer, from the inbox once it has caught up with the
         store (for at most ``timeout`` seconds); None if no customer has it."""
         conflict = self.directory.conflict(conflict_id)

@@ -29,9 +29,16 @@ REQUIRED = {  # what each store cannot do without
 }
 NUMBERS = {  # integers, but for those that may have a fraction
     EMBEDDED: ("SQLITE_LOCK_TIMEOUT",),
-    POSTGRES: ("POSTGRES_PORT", "POSTGRES_CONNECT_TIMEOUT", "POSTGRES_POOL_SIZE",
-               "POSTGRES_MAX_OVERFLOW", "POSTGRES_MAX_WAITING", "POSTGRES_LOCK_TIMEOUT",
-               "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "POSTGRES_CONN_MAX_AGE"),
+    POSTGRES: (
+        "POSTGRES_PORT",
+        "POSTGRES_CONNECT_TIMEOUT",
+        "POSTGRES_POOL_SIZE",
+        "POSTGRES_MAX_OVERFLOW",
+        "POSTGRES_MAX_WAITING",
+        "POSTGRES_LOCK_TIMEOUT",
+        "POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT",
+        "POSTGRES_CONN_MAX_AGE",
+    ),
 }
 FRACTIONAL = ("POSTGRES_CONN_MAX_AGE",)
 
@@ -52,8 +59,9 @@ class Settings:
     persistence: dict[str, str] = field(default_factory=dict)  # the deployment's env
 
 
-def read(environ: Mapping[str, str], data_dir: Path, tokens: str | None = None
-         ) -> Settings:
+def read(
+    environ: Mapping[str, str], data_dir: Path, tokens: str | None = None
+) -> Settings:
     """Every setting of the server, from ``environ`` (``tokens`` in place of
     AUTH_TOKENS, as in demo mode). Raises SettingError."""
     persistence = embedded_default(environ, data_dir)
@@ -63,8 +71,9 @@ def read(environ: Mapping[str, str], data_dir: Path, tokens: str | None = None
     except ValueError as error:
         raise SettingError(*str(error).split(": ", 1)) from None
     return Settings(
-        auth_tokens=parse_tokens(environ.get("AUTH_TOKENS", "") if tokens is None
-                                 else tokens),
+        auth_tokens=parse_tokens(
+            environ.get("AUTH_TOKENS", "") if tokens is None else tokens
+        ),
         read_wait_seconds=read_wait_seconds(environ),
         projection=projection(environ, {**environ, **persistence}),
         persistence=persistence,
@@ -94,23 +103,32 @@ def read_wait_seconds(environ: Mapping[str, str]) -> float:
     except ValueError:
         seconds = math.nan
     if not 0 <= seconds <= 3600:
-        raise SettingError("READ_WAIT_SECONDS", f"{text!r} is not a number of seconds "
-                                                "from 0 to 3600")
+        raise SettingError(
+            "READ_WAIT_SECONDS", f"{text!r} is not a number of seconds from 0 to 3600"
+        )
     return seconds
 
 
-def projection(environ: Mapping[str, str], stores: Mapping[str, str] | None = None
-               ) -> str:
+def projection(
+    environ: Mapping[str, str], stores: Mapping[str, str] | None = None
+) -> str:
     """How the server projects (``PROJECTION``): by default in a process of its
     own, or in a thread on an in-memory store, which no other process can open."""
-    default = "process" if shares_store(stores if stores is not None else environ) \
+    default = (
+        "process"
+        if shares_store(stores if stores is not None else environ)
         else "threads"
+    )
     chosen = environ.get("PROJECTION") or default
     if chosen not in PROJECTIONS:
-        raise SettingError("PROJECTION", f"{chosen!r} is not one of {', '.join(PROJECTIONS)}")
+        raise SettingError(
+            "PROJECTION", f"{chosen!r} is not one of {', '.join(PROJECTIONS)}"
+        )
     if chosen == "process" and default != "process":
-        raise SettingError("PROJECTION", "'process' needs a store other processes can "
-                                         "open, not an in-memory one")
+        raise SettingError(
+            "PROJECTION",
+            "'process' needs a store other processes can open, not an in-memory one",
+        )
     return chosen
 
 
@@ -118,8 +136,10 @@ def embedded_default(environ: Mapping[str, str], data_dir: Path) -> dict[str, st
     """SQLite files in ``data_dir`` for each application whose store the
     environment does not choose."""
     env: dict[str, str] = {}
-    for app, file in ((Customers.name, "customers.db"),
-                      (CustomerDirectory.name, "directory.db")):
+    for app, file in (
+        (Customers.name, "customers.db"),
+        (CustomerDirectory.name, "directory.db"),
+    ):
         if not Environment(app, dict(environ)).get("PERSISTENCE_MODULE"):
             env[f"{app.upper()}_PERSISTENCE_MODULE"] = EMBEDDED
             env[f"{app.upper()}_SQLITE_DBNAME"] = str(data_dir / file)
@@ -134,20 +154,31 @@ def check_stores(environ: Mapping[str, str]) -> None:
         variable, module = _lookup(env, "PERSISTENCE_MODULE")
         module = (module or "eventsourcing.popo").strip()
         if app == CustomerDirectory.name and module not in READ_MODEL_STORES:
-            raise SettingError(variable, f"the read model cannot live in {module!r}: use "
-                                         f"{', '.join(READ_MODEL_STORES)}")
+            raise SettingError(
+                variable,
+                f"the read model cannot live in {module!r}: use "
+                f"{', '.join(READ_MODEL_STORES)}",
+            )
         if _missing(module):
             raise SettingError(variable, f"there is no module {module!r}")
         if module == POSTGRES and _missing("psycopg"):
-            raise SettingError(variable, "eventsourcing.postgres needs psycopg: install "
-                                         "the postgres extra (pip install '.[postgres]')")
+            raise SettingError(
+                variable,
+                "eventsourcing.postgres needs psycopg: install "
+                "the postgres extra (pip install '.[postgres]')",
+            )
         for key in REQUIRED.get(module, ()):
             if not _lookup(env, key)[1]:
                 raise SettingError(env.create_keys(key)[-1], f"required by {module}")
-        if module == POSTGRES and _lookup(env, "POSTGRES_PASSWORD")[1] is None \
-                and not _lookup(env, "POSTGRES_GET_PASSWORD_TOPIC")[1]:
-            raise SettingError("POSTGRES_PASSWORD", "required by eventsourcing.postgres "
-                                                    "(it may be empty)")
+        if (
+            module == POSTGRES
+            and _lookup(env, "POSTGRES_PASSWORD")[1] is None
+            and not _lookup(env, "POSTGRES_GET_PASSWORD_TOPIC")[1]
+        ):
+            raise SettingError(
+                "POSTGRES_PASSWORD",
+                "required by eventsourcing.postgres (it may be empty)",
+            )
         for key in NUMBERS.get(module, ()):
             name, text = _lookup(env, key)
             if text and not _is_number(text, fraction=key in FRACTIONAL):

@@ -46,7 +46,8 @@ class PageViews:
         self.store = store
         self.customers = store.customers_many({str(e.originator_id) for e in events})
         self.conflicts = store.conflicts_many(
-            {str(e.conflict_id) for e in events if e.conflict_id is not None})
+            {str(e.conflict_id) for e in events if e.conflict_id is not None}
+        )
         self.changed_customers: set[str] = set()
         self.changed_conflicts: set[str] = set()
 
@@ -69,7 +70,9 @@ class PageViews:
         self.store.put_conflicts([self.conflicts[k] for k in self.changed_conflicts])
 
 
-def project_page(events: list[tuple[Customer.Recorded, int]], store: DocumentStore) -> None:
+def project_page(
+    events: list[tuple[Customer.Recorded, int]], store: DocumentStore
+) -> None:
     """Apply a page of events, each at its position, through ``store``."""
     page = PageViews(store, [event for event, _ in events])
     for event, position in events:
@@ -110,8 +113,12 @@ def project(event: Customer.Recorded, position: int, store: ViewStore) -> None:
     conflict = _project_conflict(event, store)
     if conflict is not None:
         store.put_conflict(conflict)
-        others = [c for c in view["conflicts"] if c["conflict_id"] != conflict["conflict_id"]]
-        view["conflicts"] = others + [conflict] if conflict["status"] == CONFLICT_OPEN else others
+        others = [
+            c for c in view["conflicts"] if c["conflict_id"] != conflict["conflict_id"]
+        ]
+        view["conflicts"] = (
+            others + [conflict] if conflict["status"] == CONFLICT_OPEN else others
+        )
     store.put_customer(view)
 
 
@@ -170,7 +177,15 @@ def history_event(event: Customer.Recorded) -> dict[str, Any]:
         "conflict_id": event.conflict_id,
         "changes": event.changes(),
     }
-    skip = {"originator_id", "originator_version", "timestamp", "fingerprint", "verdict",
-            "latest_effective_at", "originator_topic", *FIELDS}
+    skip = {
+        "originator_id",
+        "originator_version",
+        "timestamp",
+        "fingerprint",
+        "verdict",
+        "latest_effective_at",
+        "originator_topic",
+        *FIELDS,
+    }
     extra = {k: v for k, v in vars(event).items() if k not in common and k not in skip}
     return jsonable({**common, **extra})

@@ -45,7 +45,8 @@ def eventstoredb_uri() -> Iterator[str]:
 
 
 needs_empty_store = pytest.mark.skipif(
-    bool(REAL_EVENTSTOREDB), reason="a long-lived EventStoreDB holds earlier runs' events")
+    bool(REAL_EVENTSTOREDB), reason="a long-lived EventStoreDB holds earlier runs' events"
+)
 
 
 @contextmanager
@@ -54,18 +55,22 @@ def backend_env(name: str, tmp_path) -> Iterator[dict[str, str]]:
     if name == "popo":
         yield {"PERSISTENCE_MODULE": "eventsourcing.popo"}
     elif name == "sqlite":
-        yield {"PERSISTENCE_MODULE": "eventsourcing.sqlite",
-               "SQLITE_DBNAME": str(tmp_path / "customers.db"),
-               "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(tmp_path / "directory.db"),
-               "SQLITE_LOCK_TIMEOUT": "10"}
+        yield {
+            "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+            "SQLITE_DBNAME": str(tmp_path / "customers.db"),
+            "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(tmp_path / "directory.db"),
+            "SQLITE_LOCK_TIMEOUT": "10",
+        }
     elif name == "postgres":
         with postgres_schema() as env:
             yield env
     elif name == "esdb":
         with eventstoredb_uri() as uri:
-            yield {"CUSTOMERS_PERSISTENCE_MODULE": "eventsourcing_eventstoredb",
-                   "EVENTSTOREDB_URI": uri,
-                   "CUSTOMERDIRECTORY_PERSISTENCE_MODULE": "eventsourcing.sqlite",
-                   "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(tmp_path / "directory.db")}
+            yield {
+                "CUSTOMERS_PERSISTENCE_MODULE": "eventsourcing_eventstoredb",
+                "EVENTSTOREDB_URI": uri,
+                "CUSTOMERDIRECTORY_PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "CUSTOMERDIRECTORY_SQLITE_DBNAME": str(tmp_path / "directory.db"),
+            }
     else:  # pragma: no cover - a typo in a parametrization
         raise ValueError(name)

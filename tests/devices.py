@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from application import Customers, Result
@@ -14,8 +14,9 @@ class Device:
     """One laptop: a client id, its employee, a clock that never goes back
     (optionally running behind), and the commands it queues."""
 
-    def __init__(self, app: Customers, client_id: str, author: str,
-                 lag: timedelta = timedelta(0)) -> None:
+    def __init__(
+        self, app: Customers, client_id: str, author: str, lag: timedelta = timedelta(0)
+    ) -> None:
         self.app = app
         self.client_id = client_id
         self.author = author
@@ -23,14 +24,15 @@ class Device:
         self.last_issued: datetime | None = None
 
     def now(self) -> datetime:
-        now = datetime.now(timezone.utc) - self.lag
+        now = datetime.now(UTC) - self.lag
         if self.last_issued is not None:
             now = max(now, self.last_issued + timedelta(microseconds=1))
         self.last_issued = now
         return now
 
-    def command(self, kind: str, customer_id: uuid.UUID, payload: dict[str, Any],
-                base: int | None) -> dict[str, Any]:
+    def command(
+        self, kind: str, customer_id: uuid.UUID, payload: dict[str, Any], base: int | None
+    ) -> dict[str, Any]:
         return {
             "command_id": str(uuid.uuid4()),
             "type": kind,
@@ -42,11 +44,19 @@ class Device:
 
     def edit(self, customer_id: uuid.UUID, base: int, **values: Any) -> list[dict]:
         """One fine-grained command per changed field, all from the same base."""
-        return [self.command(COMMAND_OF_FIELD[field], customer_id, {field: value}, base)
-                for field, value in values.items()]
+        return [
+            self.command(COMMAND_OF_FIELD[field], customer_id, {field: value}, base)
+            for field, value in values.items()
+        ]
 
-    def resolve(self, customer_id: uuid.UUID, conflict_id: uuid.UUID, base: int,
-                choice: str, **extra: Any) -> dict[str, Any]:
+    def resolve(
+        self,
+        customer_id: uuid.UUID,
+        conflict_id: uuid.UUID,
+        base: int,
+        choice: str,
+        **extra: Any,
+    ) -> dict[str, Any]:
         payload = {"conflict_id": str(conflict_id), "choice": choice, **extra}
         return self.command(RESOLVE, customer_id, payload, base)
 
@@ -55,8 +65,7 @@ class Device:
 
     def register(self, name: str = "Acme", **values: Any) -> uuid.UUID:
         customer_id = uuid.uuid4()
-        command = self.command(REGISTER, customer_id, {"name": name, **values},
-                               None)
+        command = self.command(REGISTER, customer_id, {"name": name, **values}, None)
         [result] = self.sync([command])
         assert result.status == Verdict.APPLIED, result
         return customer_id
@@ -66,7 +75,10 @@ def customer_at_version_20(office: Device) -> uuid.UUID:
     """The seed's customer #123: registered, then edited until version 20."""
     customer_id = office.register("Acme", supplier="Initial Supplies")
     for version in range(20):
-        field, value = [("description", f"note {version}"), ("phone", f"+1 555 {version:04}")][version % 2]
+        field, value = [
+            ("description", f"note {version}"),
+            ("phone", f"+1 555 {version:04}"),
+        ][version % 2]
         [result] = office.sync(office.edit(customer_id, version, **{field: value}))
         assert result.version == version + 1
     return customer_id

@@ -14,15 +14,24 @@ from datetime import datetime
 from typing import Any
 
 FIELDS = ("name", "email", "phone", "address", "supplier", "description", "status")
-FIELD_OF = {"ChangeName": "name", "ChangeEmail": "email", "ChangePhone": "phone",
-            "ChangeAddress": "address", "ChangeSupplier": "supplier",
-            "ChangeDescription": "description", "ChangeStatus": "status"}
+FIELD_OF = {
+    "ChangeName": "name",
+    "ChangeEmail": "email",
+    "ChangePhone": "phone",
+    "ChangeAddress": "address",
+    "ChangeSupplier": "supplier",
+    "ChangeDescription": "description",
+    "ChangeStatus": "status",
+}
 
 
 def stamp(event: dict[str, Any]) -> tuple:
     """A command's last-writer-wins stamp: (effective_at, client_id, command_id)."""
-    return (datetime.fromisoformat(event["effective_at"]), event["client_id"],
-            event["command_id"])
+    return (
+        datetime.fromisoformat(event["effective_at"]),
+        event["client_id"],
+        event["command_id"],
+    )
 
 
 class CustomerOracle:
@@ -69,9 +78,14 @@ class CustomerOracle:
     def set(self, field: str, value: Any, event: dict[str, Any]) -> None:
         self.values[field] = value
         self.provenance[field] = {
-            "value": value, "version": event["version"], "author": event["author"],
-            "client_id": event["client_id"], "command_id": event["command_id"],
-            "issued_at": event["issued_at"], "changed_at": event["effective_at"]}
+            "value": value,
+            "version": event["version"],
+            "author": event["author"],
+            "client_id": event["client_id"],
+            "command_id": event["command_id"],
+            "issued_at": event["issued_at"],
+            "changed_at": event["effective_at"],
+        }
         self.stamps[field] = stamp(event)
 
     def reasserted(self, event: dict[str, Any], field: str, value: Any) -> None:
@@ -83,9 +97,14 @@ class CustomerOracle:
             self.set(field, value, event)
 
     def candidate(self, event: dict[str, Any], value: Any) -> dict[str, Any]:
-        return {"value": value, "command_id": event["command_id"], "author": event["author"],
-                "client_id": event["client_id"], "issued_at": event["issued_at"],
-                "effective_at": event["effective_at"]}
+        return {
+            "value": value,
+            "command_id": event["command_id"],
+            "author": event["author"],
+            "client_id": event["client_id"],
+            "issued_at": event["issued_at"],
+            "effective_at": event["effective_at"],
+        }
 
     def conflicted(self, event: dict[str, Any], field: str, value: Any) -> None:
         conflict_id = event["conflict_id"]
@@ -98,10 +117,16 @@ class CustomerOracle:
         current = copy.deepcopy(self.provenance[field])
         assert (event["base_value"], event["current"]) == (base_value, current), event
         self.conflicts[conflict_id] = {
-            "conflict_id": conflict_id, "customer_id": self.customer_id, "field": field,
-            "status": "open", "base_value": base_value, "current": current,
+            "conflict_id": conflict_id,
+            "customer_id": self.customer_id,
+            "field": field,
+            "status": "open",
+            "base_value": base_value,
+            "current": current,
             "candidates": [self.candidate(event, value)],
-            "opened_at": event["effective_at"], "resolution": None}
+            "opened_at": event["effective_at"],
+            "resolution": None,
+        }
         self.open_by_field[field] = conflict_id
 
     def resolved(self, event: dict[str, Any], payload: dict[str, Any]) -> dict[str, Any]:
@@ -111,24 +136,40 @@ class CustomerOracle:
         if payload["choice"] == "current":
             chosen = copy.deepcopy(self.provenance[field])
         elif payload["choice"] == "candidate":
-            [chosen] = [c for c in conflict["candidates"]
-                        if c["command_id"] == payload["candidate_command_id"]]
+            [chosen] = [
+                c
+                for c in conflict["candidates"]
+                if c["command_id"] == payload["candidate_command_id"]
+            ]
         else:
             chosen = self.candidate(event, payload["value"])
         conflict["status"] = "resolved"
         conflict["resolution"] = {
-            "choice": payload["choice"], "value": chosen["value"], "chosen": chosen,
-            "resolved_by": event["author"], "resolved_at": event["effective_at"],
-            "version": event["version"]}
+            "choice": payload["choice"],
+            "value": chosen["value"],
+            "chosen": chosen,
+            "resolved_by": event["author"],
+            "resolved_at": event["effective_at"],
+            "version": event["version"],
+        }
         return {field: chosen["value"]}
 
     def view(self) -> dict[str, Any]:
         """The customer's view, but its position (which the history does not hold)."""
         return {
-            "customer_id": self.customer_id, "version": self.version, **self.values,
-            "fields": {f: {"version": p["version"], "changed_by": p["author"],
-                           "changed_at": p["changed_at"]}
-                       for f, p in self.provenance.items()},
-            "conflicts": sorted((c for c in self.conflicts.values() if c["status"] == "open"),
-                                key=lambda c: c["conflict_id"]),
+            "customer_id": self.customer_id,
+            "version": self.version,
+            **self.values,
+            "fields": {
+                f: {
+                    "version": p["version"],
+                    "changed_by": p["author"],
+                    "changed_at": p["changed_at"],
+                }
+                for f, p in self.provenance.items()
+            },
+            "conflicts": sorted(
+                (c for c in self.conflicts.values() if c["status"] == "open"),
+                key=lambda c: c["conflict_id"],
+            ),
         }

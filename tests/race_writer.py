@@ -18,8 +18,16 @@ def main() -> None:
         time.sleep(0.001)
     for command in commands:
         [result] = app.submit("laptop-a", "alice", [command])
-        print(json.dumps({"command_id": command["command_id"], "status": result.status,
-                          "version": result.version}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "command_id": command["command_id"],
+                    "status": result.status,
+                    "version": result.version,
+                }
+            ),
+            flush=True,
+        )
     app.close()
 
 

@@ -21,12 +21,27 @@ def main(client: str, rounds: int, customer_ids: tuple[str, ...]) -> None:
     app = Customers()
     device = Device(app, client, f"employee-{client}")
     for n in range(rounds):
-        batch = [command for cid in customer_ids for command in device.edit(
-            uuid.UUID(cid), 0, description=f"{client} {n}", supplier=f"{client} {n % 3}")]
+        batch = [
+            command
+            for cid in customer_ids
+            for command in device.edit(
+                uuid.UUID(cid),
+                0,
+                description=f"{client} {n}",
+                supplier=f"{client} {n % 3}",
+            )
+        ]
         for envelope, result in zip(batch, device.sync(batch), strict=True):
-            print(json.dumps({"command_id": envelope["command_id"],
-                              "customer_id": envelope["customer_id"],
-                              "status": result.status, "version": result.version}))
+            print(
+                json.dumps(
+                    {
+                        "command_id": envelope["command_id"],
+                        "customer_id": envelope["customer_id"],
+                        "status": result.status,
+                        "version": result.version,
+                    }
+                )
+            )
     sys.stdout.flush()
     app.close()
 

@@ -24,7 +24,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``AUTH_TOKENS`` ("token=employee,..." or a dict) and ``READ_WAIT_SECONDS``
     default to the environment variables of the same names."""
     app = Flask(__name__)
-    app.config.update(MAX_CONTENT_LENGTH=MAX_BODY_BYTES, PROJECTION="threads", PERSISTENCE={})
+    app.config.update(
+        MAX_CONTENT_LENGTH=MAX_BODY_BYTES, PROJECTION="threads", PERSISTENCE={}
+    )
     app.config.update(config or {})
     if "AUTH_TOKENS" not in app.config:
         app.config["AUTH_TOKENS"] = settings.auth_tokens(os.environ)
@@ -33,7 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if isinstance(app.config["AUTH_TOKENS"], str):
         app.config["AUTH_TOKENS"] = settings.parse_tokens(app.config["AUTH_TOKENS"])
     deployment = app.config.get("DEPLOYMENT") or Deployment(
-        app.config["PERSISTENCE"], projection=app.config["PROJECTION"])
+        app.config["PERSISTENCE"], projection=app.config["PROJECTION"]
+    )
     app.extensions["deployment"] = deployment
     app.extensions["openapi"] = build_spec()
     register_error_handlers(app)

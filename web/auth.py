@@ -27,11 +27,18 @@ def authenticate() -> None:
     scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
     challenge = {"WWW-Authenticate": 'Bearer realm="customers"'}
     if scheme.lower() != "bearer" or not presented.strip():
-        raise Problem(401, "send Authorization: Bearer <token>", "unauthorized",
-                      headers=challenge)
+        raise Problem(
+            401, "send Authorization: Bearer <token>", "unauthorized", headers=challenge
+        )
     employee = employee_of(presented.strip(), current_app.config["AUTH_TOKENS"])
     if employee is None:
-        raise Problem(401, "the token is not valid", "unauthorized",
-                      headers={**challenge, "WWW-Authenticate":
-                               'Bearer realm="customers", error="invalid_token"'})
+        raise Problem(
+            401,
+            "the token is not valid",
+            "unauthorized",
+            headers={
+                **challenge,
+                "WWW-Authenticate": 'Bearer realm="customers", error="invalid_token"',
+            },
+        )
     g.employee = employee

@@ -32,8 +32,9 @@ def json_object() -> dict[str, Any]:
         try:
             json.dumps(body, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError:
-            raise Problem(400, "the body holds a string that is not valid Unicode",
-                          "malformed-json") from None
+            raise Problem(
+                400, "the body holds a string that is not valid Unicode", "malformed-json"
+            ) from None
     return body
 
 

@@ -28,6 +28,7 @@ def list_conflicts():
 def resolve(conflict_id: uuid.UUID):
     resolution = Resolution(conflict_id=conflict_id, **load_body(RESOLVE_REQUEST))
     system = deployment()
-    customer_of = partial(system.customer_of_conflict,
-                          timeout=current_app.config["READ_WAIT_SECONDS"])
+    customer_of = partial(
+        system.customer_of_conflict, timeout=current_app.config["READ_WAIT_SECONDS"]
+    )
     return positioned(system.customers.resolve(employee(), resolution, customer_of))

@@ -38,6 +38,10 @@ def wait_for_read_model(position: int | None) -> None:
         return
     seconds = current_app.config["READ_WAIT_SECONDS"]
     if not deployment().wait_for(position, timeout=seconds):
-        raise Problem(503, f"the read model has not reached position {position} within "
-                           f"{seconds} s; retry", "read-model-behind",
-                      headers={"Retry-After": "1"})
+        raise Problem(
+            503,
+            f"the read model has not reached position {position} within "
+            f"{seconds} s; retry",
+            "read-model-behind",
+            headers={"Retry-After": "1"},
+        )

@@ -28,11 +28,19 @@ def register():
     registration = Registration.of(load_body(REGISTER_REQUEST))
     result = deployment().customers.register(employee(), registration)
     if result.reason == Reason.CUSTOMER_EXISTS:
-        raise Problem(409, f"customer {result.customer_id} exists", "customer-exists",
-                      result=positioned(result))
+        raise Problem(
+            409,
+            f"customer {result.customer_id} exists",
+            "customer-exists",
+            result=positioned(result),
+        )
     if result.status == Verdict.REJECTED:
-        raise Problem(422, result.detail or result.reason, result.reason.replace("_", "-"),
-                      result=positioned(result))
+        raise Problem(
+            422,
+            result.detail or result.reason,
+            result.reason.replace("_", "-"),
+            result=positioned(result),
+        )
     location = url_for("customers.view", customer_id=result.customer_id)
     return positioned(result), 200 if result.duplicate else 201, {"Location": location}
 
@@ -42,8 +50,11 @@ def command(customer_id: uuid.UUID):
     customers, expected = deployment().customers, _if_match()
     envelope = customers.command_envelope(customer_id, json_object(), expected)
     client_id, command = COMMAND_REQUEST.load(envelope)
-    return positioned(customers.change(employee(), client_id, customer_id, command,
-                                       expected_version=expected))
+    return positioned(
+        customers.change(
+            employee(), client_id, customer_id, command, expected_version=expected
+        )
+    )
 
 
 def _if_match() -> int | None:
@@ -52,7 +63,9 @@ def _if_match() -> int | None:
         return None
     match = IF_MATCH.fullmatch(header)
     if match is None:
-        raise Problem(400, 'If-Match must be one quoted version, e.g. "20"', "bad-if-match")
+        raise Problem(
+            400, 'If-Match must be one quoted version, e.g. "20"', "bad-if-match"
+        )
     return int(match.group(1))
 
 
@@ -62,8 +75,11 @@ def views():
     directory = deployment().directory
     position = directory.position()
     items = directory.customer_views_since(query["since"], query["limit"])
-    return {"items": items, "next": items[-1]["position"] if items else query["since"],
-            "position": position}
+    return {
+        "items": items,
+        "next": items[-1]["position"] if items else query["since"],
+        "position": position,
+    }
 
 
 @blueprint.get("/customers/<uuid:customer_id>")
@@ -79,5 +95,8 @@ def view(customer_id: uuid.UUID):
 @blueprint.get("/customers/<uuid:customer_id>/history")
 def history(customer_id: uuid.UUID):
     events = deployment().customers.history(customer_id)
-    return {"customer_id": str(customer_id), "version": events[-1].originator_version,
-            "events": [history_event(event) for event in events]}
+    return {
+        "customer_id": str(customer_id),
+        "version": events[-1].originator_version,
+        "events": [history_event(event) for event in events],
+    }

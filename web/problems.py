@@ -26,8 +26,14 @@ RETRY_AFTER_SECONDS = "1"
 class Problem(Exception):
     """Raised by a route to answer with a problem document."""
 
-    def __init__(self, status: int, detail: str, slug: str | None = None,
-                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        slug: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -58,15 +64,25 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(ValidationError)
     def handle_invalid(error: ValidationError) -> Response:
-        return problem_response(Problem(
-            422, "the request does not have the expected shape", "validation-error",
-            errors=error.normalized_messages()))
+        return problem_response(
+            Problem(
+                422,
+                "the request does not have the expected shape",
+                "validation-error",
+                errors=error.normalized_messages(),
+            )
+        )
 
     @app.errorhandler(MalformedCommandError)
     def handle_malformed(error: MalformedCommandError) -> Response:
-        return problem_response(Problem(
-            422, "a command does not have the shape of a command", "validation-error",
-            errors=error.errors))
+        return problem_response(
+            Problem(
+                422,
+                "a command does not have the shape of a command",
+                "validation-error",
+                errors=error.errors,
+            )
+        )
 
     @app.errorhandler(CustomerNotFoundError)
     def handle_not_found(error: CustomerNotFoundError) -> Response:
@@ -78,26 +94,42 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(VersionMismatchError)
     def handle_version_mismatch(error: VersionMismatchError) -> Response:
-        return problem_response(Problem(
-            412, f"If-Match names another version; the customer is at version "
-                 f"{error.current_version}", "version-mismatch",
-            headers={"ETag": f'"{error.current_version}"'},
-            current_version=error.current_version))
+        return problem_response(
+            Problem(
+                412,
+                f"If-Match names another version; the customer is at version "
+                f"{error.current_version}",
+                "version-mismatch",
+                headers={"ETag": f'"{error.current_version}"'},
+                current_version=error.current_version,
+            )
+        )
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(ConcurrencyError)
     def handle_busy(error: Exception) -> Response:
         logger.warning("store busy: %s", error)
-        return problem_response(Problem(
-            503, "the store is busy; nothing of this request was lost or half-done, "
-                 "retry it", "store-busy", headers={"Retry-After": RETRY_AFTER_SECONDS}))
+        return problem_response(
+            Problem(
+                503,
+                "the store is busy; nothing of this request was lost or half-done, "
+                "retry it",
+                "store-busy",
+                headers={"Retry-After": RETRY_AFTER_SECONDS},
+            )
+        )
 
     @app.errorhandler(PersistenceError)
     def handle_store_error(error: PersistenceError) -> Response:
         logger.exception("store unavailable")
-        return problem_response(Problem(
-            503, "the store is unavailable; retry later", "store-unavailable",
-            headers={"Retry-After": RETRY_AFTER_SECONDS}))
+        return problem_response(
+            Problem(
+                503,
+                "the store is unavailable; retry later",
+                "store-unavailable",
+                headers={"Retry-After": RETRY_AFTER_SECONDS},
+            )
+        )
 
     @app.errorhandler(HTTPException)
     def handle_http(error: HTTPException) -> Response:

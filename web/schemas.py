@@ -26,8 +26,10 @@ from customer_domain.vocabulary import (
 )
 
 MAX_BATCH = 1000
-CLIENT_ID = validate.Regexp(r"^[A-Za-z0-9._-]{1,100}$",
-                            error="1 to 100 characters of A-Z, a-z, 0-9, '.', '_', '-'")
+CLIENT_ID = validate.Regexp(
+    r"^[A-Za-z0-9._-]{1,100}$",
+    error="1 to 100 characters of A-Z, a-z, 0-9, '.', '_', '-'",
+)
 
 
 def client_id_field() -> fields.String:
@@ -84,8 +86,9 @@ class CustomerQuery(StrictSchema):
 
 
 class ConflictsQuery(StrictSchema):
-    status = fields.String(load_default=CONFLICT_OPEN,
-                           validate=validate.OneOf((*CONFLICT_STATUSES, "all")))
+    status = fields.String(
+        load_default=CONFLICT_OPEN, validate=validate.OneOf((*CONFLICT_STATUSES, "all"))
+    )
     customer_id = fields.UUID()
 
 
@@ -106,13 +109,20 @@ RESULT_FIELDS = tuple(Result().fields)
 def dump_result(result: object) -> dict[str, Any]:
     """What ``Result().dump(result)`` gives, made directly: a result is flat,
     its UUIDs become text and the rest stays as it is."""
-    return {name: str(value) if isinstance(value, UUID) else value
-            for name in RESULT_FIELDS for value in (getattr(result, name),)}
+    return {
+        name: str(value) if isinstance(value, UUID) else value
+        for name in RESULT_FIELDS
+        for value in (getattr(result, name),)
+    }
 
 
 class PositionedResult(Result):
-    position = fields.Integer(required=True, metadata={
-        "description": "wait for this position (min_position) to read your write"})
+    position = fields.Integer(
+        required=True,
+        metadata={
+            "description": "wait for this position (min_position) to read your write"
+        },
+    )
 
 
 class SyncResponse(Schema):
@@ -169,14 +179,21 @@ class CustomerView(Schema):
     supplier = fields.String(allow_none=True, required=True)
     description = fields.String(allow_none=True, required=True)
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
-    fields_ = fields.Dict(keys=fields.String(), values=fields.Nested(FieldProvenance),
-                          data_key="fields", attribute="fields", required=True)
+    fields_ = fields.Dict(
+        keys=fields.String(),
+        values=fields.Nested(FieldProvenance),
+        data_key="fields",
+        attribute="fields",
+        required=True,
+    )
     conflicts = fields.List(fields.Nested(Conflict), required=True)
 
 
 class CustomerPage(Schema):
     items = fields.List(fields.Nested(CustomerView), required=True)
-    next = fields.Integer(required=True, metadata={"description": "since, for the next page"})
+    next = fields.Integer(
+        required=True, metadata={"description": "since, for the next page"}
+    )
     position = fields.Integer(required=True)
 
 
@@ -231,8 +248,10 @@ class Problem(Schema):
 
 
 class Me(Schema):
-    employee = fields.String(required=True, metadata={
-        "description": "the employee the bearer token belongs to"})
+    employee = fields.String(
+        required=True,
+        metadata={"description": "the employee the bearer token belongs to"},
+    )
 
 
 class OpenApiDocument(Schema):

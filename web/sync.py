@@ -15,7 +15,10 @@ SYNC_REQUEST = schemas.SyncRequest()
 @blueprint.post("/sync")
 def sync():
     request = load_body(SYNC_REQUEST)
-    results = deployment().customers.sync(employee(), request["client_id"],
-                                          request["commands"])
-    return {"results": [schemas.dump_result(result) for result in results],
-            "position": batch_position(results)}
+    results = deployment().customers.sync(
+        employee(), request["client_id"], request["commands"]
+    )
+    return {
+        "results": [schemas.dump_result(result) for result in results],
+        "position": batch_position(results),
+    }

@@ -45,8 +45,9 @@ def watch_parent(interval: float = 0.5) -> None:
 Worker = Callable[[ProjectorProcess | None], None]
 
 
-def run_workers(count: int, worker: Worker, projector_env: dict | None,
-                started: Callable[[], None]) -> int:
+def run_workers(
+    count: int, worker: Worker, projector_env: dict | None, started: Callable[[], None]
+) -> int:
     """Fork ``count`` processes running ``worker`` (given the projector, to
     prompt it) then call ``started``, and wait for them; with
     ``projector_env``, one projector follows the store meanwhile. Returns the
@@ -77,8 +78,10 @@ def run_workers(count: int, worker: Worker, projector_env: dict | None,
                 continue
             if time.monotonic() - projector_started > FAILED_START_SECONDS:
                 logger.warning("the projector exited: starting another")
-                projector, projector_started = (ProjectorProcess(projector_env),
-                                                time.monotonic())
+                projector, projector_started = (
+                    ProjectorProcess(projector_env),
+                    time.monotonic(),
+                )
             else:  # it could not start: neither would another
                 logger.error("the projector could not start: stopping")
                 code = 1

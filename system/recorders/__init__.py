@@ -40,8 +40,9 @@ class DirectoryRecorder(ProcessRecorder):
         """Up to ``limit`` views changed after ``position``, in position order."""
 
     @abstractmethod
-    def conflicts(self, status: str | None, customer_id: str | None
-                  ) -> list[dict[str, Any]]:
+    def conflicts(
+        self, status: str | None, customer_id: str | None
+    ) -> list[dict[str, Any]]:
         """The conflicts (of a status, of a customer), oldest first."""
 
     @abstractmethod

@@ -46,8 +46,9 @@ class Recorder(DirectoryRecorder, POPOProcessRecorder):
         self.conflict_docs: dict[str, dict] = {}
         self._views_lock = threading.RLock()
 
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any
-                      ) -> Sequence[int] | None:
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         with self._views_lock:
             staged = _StagedViews(self)
             project_into(staged, kwargs)  # if this fails, nothing has changed
@@ -66,15 +67,20 @@ class Recorder(DirectoryRecorder, POPOProcessRecorder):
 
     def customer_views_since(self, position: int, limit: int) -> list[dict]:
         with self._views_lock:
-            views = sorted((v for v in self.views.values() if v["position"] > position),
-                           key=lambda v: v["position"])
+            views = sorted(
+                (v for v in self.views.values() if v["position"] > position),
+                key=lambda v: v["position"],
+            )
             return _copy(views[:limit])
 
     def conflicts(self, status: str | None, customer_id: str | None) -> list[dict]:
         with self._views_lock:
-            found = [c for c in self.conflict_docs.values()
-                     if status in (None, c["status"])
-                     and customer_id in (None, c["customer_id"])]
+            found = [
+                c
+                for c in self.conflict_docs.values()
+                if status in (None, c["status"])
+                and customer_id in (None, c["customer_id"])
+            ]
             return _copy(sorted(found, key=lambda c: c["opened_at"]))
 
     def clear(self) -> None:

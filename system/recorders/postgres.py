@@ -39,64 +39,93 @@ class _PostgresViewStore:
 
     def put_customers(self, views: list[dict]) -> None:
         if views:
-            self.cursor.executemany(self.sql["upsert_view"], [
-                (v["customer_id"], v["position"], json.dumps(v)) for v in views])
+            self.cursor.executemany(
+                self.sql["upsert_view"],
+                [(v["customer_id"], v["position"], json.dumps(v)) for v in views],
+            )
 
     def put_conflicts(self, conflicts: list[dict]) -> None:
         if conflicts:
-            self.cursor.executemany(self.sql["upsert_conflict"], [
-                (c["conflict_id"], c["customer_id"], c["status"], c["opened_at"],
-                 json.dumps(c)) for c in conflicts])
+            self.cursor.executemany(
+                self.sql["upsert_conflict"],
+                [
+                    (
+                        c["conflict_id"],
+                        c["customer_id"],
+                        c["status"],
+                        c["opened_at"],
+                        json.dumps(c),
+                    )
+                    for c in conflicts
+                ],
+            )
 
 
 class Recorder(DirectoryRecorder, PostgresProcessRecorder):
-    def __init__(self, datastore: PostgresDatastore, *, events_table_name: str,
-                 tracking_table_name: str) -> None:
-        super().__init__(datastore, events_table_name=events_table_name,
-                         tracking_table_name=tracking_table_name)
+    def __init__(
+        self,
+        datastore: PostgresDatastore,
+        *,
+        events_table_name: str,
+        tracking_table_name: str,
+    ) -> None:
+        super().__init__(
+            datastore,
+            events_table_name=events_table_name,
+            tracking_table_name=tracking_table_name,
+        )
         prefix = tracking_table_name.removesuffix("_tracking")
-        names = {"schema": Identifier(datastore.schema),
-                 "views": Identifier(f"{prefix}_views"),
-                 "conflicts": Identifier(f"{prefix}_conflicts"),
-                 "views_position": Identifier(f"{prefix}_views_position"),
-                 "conflicts_customer": Identifier(f"{prefix}_conflicts_customer"),
-                 "tracking": Identifier(tracking_table_name)}
-        self.sql_create_statements += [SQL(s).format(**names) for s in (
-            "CREATE TABLE IF NOT EXISTS {schema}.{views} (customer_id text PRIMARY KEY, "
-            "position bigint NOT NULL, doc text NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS {views_position} ON {schema}.{views} (position)",
-            "CREATE TABLE IF NOT EXISTS {schema}.{conflicts} (conflict_id text PRIMARY "
-            "KEY, customer_id text NOT NULL, status text NOT NULL, opened_at text NOT "
-            "NULL, doc text NOT NULL)",
-            "CREATE INDEX IF NOT EXISTS {conflicts_customer} ON {schema}.{conflicts} "
-            "(customer_id, status)",
-        )]
-        self.statements = {name: SQL(s).format(**names) for name, s in {
-            "select_views": "SELECT customer_id AS key, doc FROM {schema}.{views} "
-                            "WHERE customer_id = ANY(%s)",
-            "upsert_view": "INSERT INTO {schema}.{views} VALUES (%s, %s, %s) ON CONFLICT "
-                           "(customer_id) DO UPDATE SET position = EXCLUDED.position, "
-                           "doc = EXCLUDED.doc",
-            "views_since": "SELECT doc FROM {schema}.{views} WHERE position > %s "
-                           "ORDER BY position LIMIT %s",
-            "select_conflicts": "SELECT conflict_id AS key, doc FROM {schema}.{conflicts} "
-                                "WHERE conflict_id = ANY(%s)",
-            "upsert_conflict": "INSERT INTO {schema}.{conflicts} VALUES (%s, %s, %s, %s, "
-                               "%s) ON CONFLICT (conflict_id) DO UPDATE SET "
-                               "status = EXCLUDED.status, doc = EXCLUDED.doc",
-            "conflicts": "SELECT doc FROM {schema}.{conflicts} WHERE "
-                         "(%s::text IS NULL OR status = %s) AND "
-                         "(%s::text IS NULL OR customer_id = %s) ORDER BY opened_at",
-            "clear_views": "DELETE FROM {schema}.{views}",
-            "clear_conflicts": "DELETE FROM {schema}.{conflicts}",
-            "clear_tracking": "DELETE FROM {schema}.{tracking} "
-                              "WHERE application_name = %s",
-        }.items()}
+        names = {
+            "schema": Identifier(datastore.schema),
+            "views": Identifier(f"{prefix}_views"),
+            "conflicts": Identifier(f"{prefix}_conflicts"),
+            "views_position": Identifier(f"{prefix}_views_position"),
+            "conflicts_customer": Identifier(f"{prefix}_conflicts_customer"),
+            "tracking": Identifier(tracking_table_name),
+        }
+        self.sql_create_statements += [
+            SQL(s).format(**names)
+            for s in (
+                "CREATE TABLE IF NOT EXISTS {schema}.{views} (customer_id text PRIMARY KEY, "
+                "position bigint NOT NULL, doc text NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS {views_position} ON {schema}.{views} (position)",
+                "CREATE TABLE IF NOT EXISTS {schema}.{conflicts} (conflict_id text PRIMARY "
+                "KEY, customer_id text NOT NULL, status text NOT NULL, opened_at text NOT "
+                "NULL, doc text NOT NULL)",
+                "CREATE INDEX IF NOT EXISTS {conflicts_customer} ON {schema}.{conflicts} "
+                "(customer_id, status)",
+            )
+        ]
+        self.statements = {
+            name: SQL(s).format(**names)
+            for name, s in {
+                "select_views": "SELECT customer_id AS key, doc FROM {schema}.{views} "
+                "WHERE customer_id = ANY(%s)",
+                "upsert_view": "INSERT INTO {schema}.{views} VALUES (%s, %s, %s) ON CONFLICT "
+                "(customer_id) DO UPDATE SET position = EXCLUDED.position, "
+                "doc = EXCLUDED.doc",
+                "views_since": "SELECT doc FROM {schema}.{views} WHERE position > %s "
+                "ORDER BY position LIMIT %s",
+                "select_conflicts": "SELECT conflict_id AS key, doc FROM {schema}.{conflicts} "
+                "WHERE conflict_id = ANY(%s)",
+                "upsert_conflict": "INSERT INTO {schema}.{conflicts} VALUES (%s, %s, %s, %s, "
+                "%s) ON CONFLICT (conflict_id) DO UPDATE SET "
+                "status = EXCLUDED.status, doc = EXCLUDED.doc",
+                "conflicts": "SELECT doc FROM {schema}.{conflicts} WHERE "
+                "(%s::text IS NULL OR status = %s) AND "
+                "(%s::text IS NULL OR customer_id = %s) ORDER BY opened_at",
+                "clear_views": "DELETE FROM {schema}.{views}",
+                "clear_conflicts": "DELETE FROM {schema}.{conflicts}",
+                "clear_tracking": "DELETE FROM {schema}.{tracking} "
+                "WHERE application_name = %s",
+            }.items()
+        }
 
     # The library's hook inside the transaction of insert_events (its own
     # searchable-content example extends it so): there is no public one.
-    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent],
-                       **kwargs: Any) -> None:
+    def _insert_events(
+        self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
         super()._insert_events(curs, stored_events, **kwargs)
         project_into(_PostgresViewStore(self, curs), kwargs)
 
@@ -111,8 +140,9 @@ class Recorder(DirectoryRecorder, PostgresProcessRecorder):
 
     def conflicts(self, status: str | None, customer_id: str | None) -> list[dict]:
         with self.datastore.transaction(commit=False) as curs:
-            curs.execute(self.statements["conflicts"],
-                         (status, status, customer_id, customer_id))
+            curs.execute(
+                self.statements["conflicts"], (status, status, customer_id, customer_id)
+            )
             return [json.loads(row["doc"]) for row in curs.fetchall()]
 
     def conflict(self, conflict_id: str) -> dict | None:

@@ -19,9 +19,12 @@ class _SQLiteViewStore:
     def _many(self, table: str, key: str, ids: set[str]) -> dict[str, dict]:
         found, ids = {}, sorted(ids)
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            self.cursor.execute(f"SELECT {key}, doc FROM {table} WHERE {key} IN "  # noqa: S608
-                                f"({', '.join('?' * len(chunk))})", chunk)
+            chunk = ids[start : start + 500]
+            self.cursor.execute(
+                f"SELECT {key}, doc FROM {table} WHERE {key} IN "  # noqa: S608
+                f"({', '.join('?' * len(chunk))})",
+                chunk,
+            )
             found.update((row[0], json.loads(row[1])) for row in self.cursor.fetchall())
         return found
 
@@ -38,14 +41,25 @@ class _SQLiteViewStore:
         return self.conflicts_many({conflict_id}).get(conflict_id)
 
     def put_customers(self, views: list[dict]) -> None:
-        self.cursor.executemany("INSERT OR REPLACE INTO customer_views VALUES (?, ?, ?)", [
-            (v["customer_id"], v["position"], json.dumps(v)) for v in views])
+        self.cursor.executemany(
+            "INSERT OR REPLACE INTO customer_views VALUES (?, ?, ?)",
+            [(v["customer_id"], v["position"], json.dumps(v)) for v in views],
+        )
 
     def put_conflicts(self, conflicts: list[dict]) -> None:
         self.cursor.executemany(
-            "INSERT OR REPLACE INTO customer_conflicts VALUES (?, ?, ?, ?, ?)", [
-                (c["conflict_id"], c["customer_id"], c["status"], c["opened_at"],
-                 json.dumps(c)) for c in conflicts])
+            "INSERT OR REPLACE INTO customer_conflicts VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    c["conflict_id"],
+                    c["customer_id"],
+                    c["status"],
+                    c["opened_at"],
+                    json.dumps(c),
+                )
+                for c in conflicts
+            ],
+        )
 
 
 class Recorder(DirectoryRecorder, SQLiteProcessRecorder):
@@ -65,8 +79,9 @@ class Recorder(DirectoryRecorder, SQLiteProcessRecorder):
 
     # The library's hook inside the transaction of insert_events (its own
     # searchable-content example extends it so): there is no public one.
-    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent],
-                       **kwargs: Any) -> Sequence[int] | None:
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         project_into(_SQLiteViewStore(c), kwargs)
         return notification_ids
@@ -77,15 +92,20 @@ class Recorder(DirectoryRecorder, SQLiteProcessRecorder):
 
     def customer_views_since(self, position: int, limit: int) -> list[dict]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT doc FROM customer_views WHERE position > ? "
-                      "ORDER BY position LIMIT ?", (position, limit))
+            c.execute(
+                "SELECT doc FROM customer_views WHERE position > ? "
+                "ORDER BY position LIMIT ?",
+                (position, limit),
+            )
             return [json.loads(row[0]) for row in c.fetchall()]
 
     def conflicts(self, status: str | None, customer_id: str | None) -> list[dict]:
         with self.datastore.transaction(commit=False) as c:
-            c.execute("SELECT doc FROM customer_conflicts WHERE (? IS NULL OR status = ?) "
-                      "AND (? IS NULL OR customer_id = ?) ORDER BY opened_at",
-                      (status, status, customer_id, customer_id))
+            c.execute(
+                "SELECT doc FROM customer_conflicts WHERE (? IS NULL OR status = ?) "
+                "AND (? IS NULL OR customer_id = ?) ORDER BY opened_at",
+                (status, status, customer_id, customer_id),
+            )
             return [json.loads(row[0]) for row in c.fetchall()]
 
     def conflict(self, conflict_id: str) -> dict | None:

@@ -16,18 +16,47 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     page = tmp_path / "benchmarks.md"
-    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--repeat", "1",
-                           "--out", str(tmp_path / "results"), "--page", str(page)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--repeat",
+            "1",
+            "--out",
+            str(tmp_path / "results"),
+            "--page",
+            str(page),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     [result_file] = (tmp_path / "results").glob("*-quick.json")
     results = json.loads(result_file.read_text())["results"]
-    assert {"B1", "B2", "B2-apart", "B3", "B4", "B5", "B6", "B6-disk",
-            "B7", "B8", "B9"} <= set(results)
+    assert {
+        "B1",
+        "B2",
+        "B2-apart",
+        "B3",
+        "B4",
+        "B5",
+        "B6",
+        "B6-disk",
+        "B7",
+        "B8",
+        "B9",
+    } <= set(results)
     assert 0 < results["B6-disk"]["bytes_per_event"] < results["B6-disk"]["file_bytes"]
     assert results["B7"]["ours_lost_edits"] == 0
-    assert results["B9"]["first_resent"] == {"status": "applied", "version": 0,
-                                             "duplicate": True}
+    assert results["B9"]["first_resent"] == {
+        "status": "applied",
+        "version": 0,
+        "duplicate": True,
+    }
     assert results["B9"]["commands"] == 1_000  # its bytes a command: test_command_index
     if "B10" in results:  # PostgreSQL reachable
         for run in (results["B10"]["one"], results["B10"]["two"]):
@@ -45,10 +74,26 @@ def test_some_parts_alone_complete_the_latest_full_run(tmp_path):
     full = json.loads((ROOT / "bench" / "results" / "2026-11-26.json").read_text())
     (results_dir / "2026-11-26.json").write_text(json.dumps(full))
     page = tmp_path / "benchmarks.md"
-    done = subprocess.run([sys.executable, "-m", "bench", "--quick", "--repeat", "1",
-                           "--only", "B6-disk", "--out", str(results_dir),
-                           "--page", str(page)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--repeat",
+            "1",
+            "--only",
+            "B6-disk",
+            "--out",
+            str(results_dir),
+            "--page",
+            str(page),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     [result_file] = results_dir.glob("*-quick.json")
     run = json.loads(result_file.read_text())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.employee import Employee
 from harness.server import ServerProcess
+from tests.browser.employee import Employee
 from web.webapp import BUILD_DIR
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -121,7 +121,7 @@ def command(kind: str, customer_id: str, payload: dict, base: int | None) -> dic
         "type": kind,
         "customer_id": customer_id,
         "base_version": base,
-        "issued_at": datetime.now(timezone.utc).isoformat(),
+        "issued_at": datetime.now(UTC).isoformat(),
         "payload": payload,
     }
 

@@ -16,9 +16,19 @@ def answer(retry_after_header: str | None) -> requests.Response:
     return response
 
 
-@pytest.mark.parametrize(("header", "seconds"), [
-    ("2", 2.0), (None, 0.0), ("", 0.0), ("-5", 0.0), ("86400", MAX_RETRY_AFTER),
-    ("Wed, 21 Oct 2026 07:28:00 GMT", 0.0), ("nan", 0.0), ("inf", 0.0)])
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [
+        ("2", 2.0),
+        (None, 0.0),
+        ("", 0.0),
+        ("-5", 0.0),
+        ("86400", MAX_RETRY_AFTER),
+        ("Wed, 21 Oct 2026 07:28:00 GMT", 0.0),
+        ("nan", 0.0),
+        ("inf", 0.0),
+    ],
+)
 def test_retry_after_is_read_in_seconds_and_bounded(header, seconds):
     assert retry_after(answer(header)) == seconds
 

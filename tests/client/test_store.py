@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -22,10 +22,21 @@ def store(tmp_path):
 
 def pulled(store, name="Acme", version=20, **values):
     customer_id = str(uuid.uuid4())
-    view = {"customer_id": customer_id, "version": version, "position": 7, "name": name,
-            "email": None, "phone": None, "address": None, "supplier": "Old Co",
-            "description": None, "status": "active", "fields": {}, "conflicts": [],
-            **values}
+    view = {
+        "customer_id": customer_id,
+        "version": version,
+        "position": 7,
+        "name": name,
+        "email": None,
+        "phone": None,
+        "address": None,
+        "supplier": "Old Co",
+        "description": None,
+        "status": "active",
+        "fields": {},
+        "conflicts": [],
+        **values,
+    }
     store.save_views([view], cursor=7)
     return customer_id
 
@@ -35,7 +46,9 @@ def test_offline_edits_carry_the_local_copys_version(store):
     store.queue(local.edits(store, customer_id, {"name": "John Doe"}))
     store.queue(local.edits(store, customer_id, {"supplier": "New Co"}))
     assert [(e["type"], e["base_version"]) for e in store.pending()] == [
-        ("ChangeName", 20), ("ChangeSupplier", 20)]
+        ("ChangeName", 20),
+        ("ChangeSupplier", 20),
+    ]
 
 
 def test_queued_edits_are_laid_over_the_view_and_marked(store):
@@ -43,7 +56,10 @@ def test_queued_edits_are_laid_over_the_view_and_marked(store):
     store.queue(local.edits(store, customer_id, {"name": "John Doe", "email": None}))
     customer = local.overlaid(store, customer_id)
     assert (customer["name"], customer["supplier"], customer["pending"]) == (
-        "John Doe", "Old Co", ["name", "email"])
+        "John Doe",
+        "Old Co",
+        ["name", "email"],
+    )
     assert store.view(customer_id)["name"] == "Acme"  # the server's copy is untouched
 
 
@@ -54,14 +70,17 @@ def test_a_customer_added_offline_is_listed_and_edited_from_version_0(store):
     store.queue(local.edits(store, customer_id, {"phone": "+44 20 7946 0000"}))
     [customer] = local.all_overlaid(store)
     assert (customer["name"], customer["phone"], customer["version"]) == (
-        "New Customer", "+44 20 7946 0000", None)
+        "New Customer",
+        "+44 20 7946 0000",
+        None,
+    )
     assert store.pending()[1]["base_version"] == 0
 
 
 def test_issued_at_never_goes_backwards(store, monkeypatch):
     customer_id = pulled(store)
     store.queue(local.edits(store, customer_id, {"name": "A"}))
-    future = datetime.now(timezone.utc) + timedelta(hours=1)
+    future = datetime.now(UTC) + timedelta(hours=1)
     store.put(last_issued=future.isoformat())  # as if the clock was set back since
     store.queue(local.edits(store, customer_id, {"name": "B"}))
     first, second = (datetime.fromisoformat(e["issued_at"]) for e in store.pending())
@@ -72,8 +91,14 @@ def test_a_verdict_and_the_outbox_change_together(store):
     customer_id = pulled(store)
     store.queue(local.edits(store, customer_id, {"name": "A", "supplier": "B"}))
     first, second = store.pending()
-    result = {"status": "applied", "reason": None, "detail": None, "version": 21,
-              "conflict_id": None, "duplicate": False}
+    result = {
+        "status": "applied",
+        "reason": None,
+        "detail": None,
+        "version": 21,
+        "conflict_id": None,
+        "duplicate": False,
+    }
     store.record_verdicts([first], [result])
     assert [e["command_id"] for e in store.pending()] == [second["command_id"]]
     assert [v["command_id"] for v in store.verdicts()] == [first["command_id"]]

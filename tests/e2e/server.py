@@ -24,12 +24,20 @@ class Laptop:
         self.data_dir = data_dir
 
     def start(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([str(CLIENT), "--data-dir", str(self.data_dir), *args],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [str(CLIENT), "--data-dir", str(self.data_dir), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def run(self, *args: str, expect: int | None = 0) -> subprocess.CompletedProcess:
-        done = subprocess.run([str(CLIENT), "--data-dir", str(self.data_dir), *args],
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [str(CLIENT), "--data-dir", str(self.data_dir), *args],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert "Traceback" not in done.stderr, done.stderr
         if expect is not None:
             assert done.returncode == expect, (args, done.stdout, done.stderr)

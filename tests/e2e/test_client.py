@@ -35,7 +35,9 @@ def laptops(tmp_path, server, *names):
 
 def customer_at_version_20(office: Laptop) -> str:
     """The seed's customer #123: registered, then 20 edits by the office."""
-    customer_id = office.run("add", "--name", "Acme", "--supplier", "Initial").stdout.strip()
+    customer_id = office.run(
+        "add", "--name", "Acme", "--supplier", "Initial"
+    ).stdout.strip()
     office.run("sync")
     queue_many(office, [customer_id], 20)
     office.run("sync")
@@ -59,9 +61,21 @@ def test_the_seed_story_under_each_policy(tmp_path, start_server, policy, first)
     for device in (alice, bob):
         device.run("pull")
         assert device.json("show", customer_id)["version"] == 20
-    alice.run("edit", customer_id, "--name", "John Doe")            # offline
-    bob.run("edit", customer_id, "--name", "Joan d'Arc", "--city", "Paris",
-            "--street", "1 Rue de Rivoli", "--postal-code", "75001", "--country", "FR")
+    alice.run("edit", customer_id, "--name", "John Doe")  # offline
+    bob.run(
+        "edit",
+        customer_id,
+        "--name",
+        "Joan d'Arc",
+        "--city",
+        "Paris",
+        "--street",
+        "1 Rue de Rivoli",
+        "--postal-code",
+        "75001",
+        "--country",
+        "FR",
+    )
     assert bob.json("show", customer_id)["pending"] == ["name", "address"]
     order = (alice, bob) if first == "alice" else (bob, alice)
     for device in order:
@@ -70,7 +84,8 @@ def test_the_seed_story_under_each_policy(tmp_path, start_server, policy, first)
     expected_status, final_name = POLICY_OUTCOMES[(policy, first)]
     assert bob_verdicts["ChangeName"]["status"] == expected_status
     assert bob_verdicts["ChangeAddress"]["status"] == (
-        "merged" if first == "alice" else "applied")
+        "merged" if first == "alice" else "applied"
+    )
     for device in (alice, bob):
         device.run("pull")
     seen = [device.json("show", customer_id) for device in (alice, bob)]
@@ -105,8 +120,15 @@ def queue_many(device: Laptop, customer_ids: list[str], count: int) -> None:
     from client.store import Store
 
     store = Store(device.data_dir / "customers.sqlite")
-    store.queue([e for n in range(count) for e in local.edits(
-        store, customer_ids[n % len(customer_ids)], {"description": f"edit {n}"})])
+    store.queue(
+        [
+            e
+            for n in range(count)
+            for e in local.edits(
+                store, customer_ids[n % len(customer_ids)], {"description": f"edit {n}"}
+            )
+        ]
+    )
     store.close()
 
 
@@ -142,8 +164,13 @@ def test_a_server_killed_mid_sync_loses_and_duplicates_nothing(tmp_path, start_s
     verdicts = alice.json("log", "--limit", "5000")
     assert len(verdicts) == len({v["command_id"] for v in verdicts}) == 2010
     carol = server.session("carol-token")
-    recorded = [e["command_id"] for cid in ids for e in carol.get(
-        f"{server.url}/customers/{cid}/history", timeout=30).json()["events"]]
+    recorded = [
+        e["command_id"]
+        for cid in ids
+        for e in carol.get(f"{server.url}/customers/{cid}/history", timeout=30).json()[
+            "events"
+        ]
+    ]
     assert sorted(recorded) == sorted(v["command_id"] for v in verdicts)
 
 
@@ -165,24 +192,39 @@ def test_a_client_killed_mid_sync_keeps_its_outbox(tmp_path, start_server):
     assert {v["command_id"] for v in alice.json("log", "--limit", "5000")} >= queued
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (("edit", "not-an-id", "--name", "X"), 1, "is not an id"),
-    (("edit", "3f0b6a6e-4a57-4c38-9d1b-123000000123", "--name", "X"), 1, "unknown customer"),
-    (("add", "--name", "Acme", "--email", "nope"), 1, "email"),
-    (("add", "--name", "Acme", "--colour", "red"), 1, "No such option"),
-    (("sync",), 1, "not logged in"),
-    (("resolve", "3f0b6a6e-4a57-4c38-9d1b-123000000123"), 1, "exactly one"),
-])
-def test_bad_input_at_the_cli_is_a_clear_message_and_exit_code(tmp_path, args, code, message):
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("edit", "not-an-id", "--name", "X"), 1, "is not an id"),
+        (
+            ("edit", "3f0b6a6e-4a57-4c38-9d1b-123000000123", "--name", "X"),
+            1,
+            "unknown customer",
+        ),
+        (("add", "--name", "Acme", "--email", "nope"), 1, "email"),
+        (("add", "--name", "Acme", "--colour", "red"), 1, "No such option"),
+        (("sync",), 1, "not logged in"),
+        (("resolve", "3f0b6a6e-4a57-4c38-9d1b-123000000123"), 1, "exactly one"),
+    ],
+)
+def test_bad_input_at_the_cli_is_a_clear_message_and_exit_code(
+    tmp_path, args, code, message
+):
     done = Laptop(tmp_path / "laptop").run(*args, expect=code)
     assert message in done.stderr
 
 
-def test_an_unreachable_server_is_exit_2_and_a_refused_token_exit_3(tmp_path, start_server):
+def test_an_unreachable_server_is_exit_2_and_a_refused_token_exit_3(
+    tmp_path, start_server
+):
     server = start_server()
     laptop = Laptop(tmp_path / "laptop")
-    assert "authentication refused" in laptop.run(
-        "login", "--server", server.url, "--token", "wrong", expect=3).stderr
+    assert (
+        "authentication refused"
+        in laptop.run(
+            "login", "--server", server.url, "--token", "wrong", expect=3
+        ).stderr
+    )
     laptop.run("login", "--server", server.url, "--token", "alice-token")
     laptop.run("add", "--name", "Acme")
     server.stop()
@@ -195,14 +237,21 @@ def test_the_demo_tells_the_story_and_checks_it():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "harness.demo"], capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "harness.demo"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "The story went as told." in done.stdout
     assert "office-token is carol's" in done.stdout
     assert " as carol, on device" in done.stdout
-    echoed = [shlex.split(line.split("$ ", 1)[1]) for line in done.stdout.splitlines()
-              if line.startswith("   bob$ customers edit")]
+    echoed = [
+        shlex.split(line.split("$ ", 1)[1])
+        for line in done.stdout.splitlines()
+        if line.startswith("   bob$ customers edit")
+    ]
     assert ["--name", "Joan d'Arc"] == echoed[0][3:5]  # pasted, the shell gives these
 
 
@@ -213,7 +262,8 @@ def test_an_unusable_data_folder_is_a_clear_message(tmp_path):
 
 
 def test_an_outbox_too_large_for_one_request_is_sent_in_smaller_batches(
-        tmp_path, start_server):
+    tmp_path, start_server
+):
     from client import local
     from client.store import Store
 
@@ -222,8 +272,15 @@ def test_an_outbox_too_large_for_one_request_is_sent_in_smaller_batches(
     customer_id = alice.run("add", "--name", "Acme").stdout.strip()
     alice.run("sync")
     store = Store(alice.data_dir / "customers.sqlite")
-    store.queue([e for n in range(200) for e in local.edits(
-        store, customer_id, {"description": f"{n} " + "x" * 9000})])  # 1.8 MB in all
+    store.queue(
+        [
+            e
+            for n in range(200)
+            for e in local.edits(
+                store, customer_id, {"description": f"{n} " + "x" * 9000}
+            )
+        ]
+    )  # 1.8 MB in all
     store.close()
     alice.run("sync")
     assert count(alice, "outbox") == 0

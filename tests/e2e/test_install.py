@@ -18,8 +18,13 @@ NOT_SHIPPED = {"harness", "bench", "soak", "tests"}
 
 def sources(into: Path) -> Path:
     """A copy of the project's files, so the build leaves the checkout alone."""
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-                           cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    files = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     for name in files.split():
         if (ROOT / name).is_file():
             (into / name).parent.mkdir(parents=True, exist_ok=True)
@@ -32,13 +37,29 @@ def test_the_plain_install_starts_the_demo_without_psycopg(tmp_path):
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     project = sources(tmp_path / "project")
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(project)],
-                   check=True, timeout=900)
-    assert subprocess.run([str(python), "-c", "import psycopg"],
-                          capture_output=True).returncode != 0
-    site = Path(subprocess.run([str(python), "-c", "import sysconfig; "
-                                "print(sysconfig.get_paths()['purelib'])"],
-                               capture_output=True, text=True, check=True).stdout.strip())
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(project)],
+        check=True,
+        timeout=900,
+    )
+    assert (
+        subprocess.run(
+            [str(python), "-c", "import psycopg"], capture_output=True
+        ).returncode
+        != 0
+    )
+    site = Path(
+        subprocess.run(
+            [
+                str(python),
+                "-c",
+                "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     installed = {path.name for path in site.iterdir()}
     assert PRODUCT <= installed and not NOT_SHIPPED & installed
 
@@ -46,6 +67,8 @@ def test_the_plain_install_starts_the_demo_without_psycopg(tmp_path):
     server.command = [str(venv / "bin" / "customers-server"), "--demo"]
     with server:
         created = server.session("alice-token").post(
-            f"{server.url}/customers", json={"client_id": "laptop", "name": "Acme"},
-            timeout=30)
+            f"{server.url}/customers",
+            json={"client_id": "laptop", "name": "Acme"},
+            timeout=30,
+        )
         assert created.status_code == 201, created.text

@@ -32,7 +32,9 @@ def laptops(tmp_path, server, *names):
 
 
 def registered(office: Laptop, *others: Laptop) -> str:
-    customer_id = office.run("add", "--name", "Acme", "--supplier", "Initial").stdout.strip()
+    customer_id = office.run(
+        "add", "--name", "Acme", "--supplier", "Initial"
+    ).stdout.strip()
     office.run("sync")
     for device in others:
         device.run("pull")
@@ -51,7 +53,9 @@ def test_every_candidate_of_a_conflict_is_shown_and_can_be_taken(tmp_path, start
     [conflict] = bob.json("conflicts")
     assert conflict["current"]["value"] == "Gamma"
     assert [(c["value"], c["author"]) for c in conflict["candidates"]] == [
-        ("Beta", "alice"), ("Delta", "bob")]
+        ("Beta", "alice"),
+        ("Delta", "bob"),
+    ]
     shown = bob.run("conflicts").stdout
     assert all(value in shown for value in ("Gamma", "Beta", "Delta"))
     first_candidate = conflict["candidates"][0]["command_id"]
@@ -72,8 +76,9 @@ def test_a_per_field_policy_from_the_servers_environment(tmp_path, start_server)
     bob.run("sync")
     verdicts = {v["type"]: v for v in bob.json("log")}
     assert verdicts["ChangeName"]["status"] == "conflict"  # the default: manual
-    assert (verdicts["ChangeDescription"]["status"],
-            verdicts["ChangeDescription"]["reason"]) == ("applied",
-                                                         "overwrote_concurrent_edit")
+    assert (
+        verdicts["ChangeDescription"]["status"],
+        verdicts["ChangeDescription"]["reason"],
+    ) == ("applied", "overwrote_concurrent_edit")
     office.run("pull")
     assert office.json("show", customer_id)["description"] == "from bob"

@@ -40,8 +40,10 @@ def gone(pid: int, timeout: float = 30) -> bool:
     return False
 
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
-                                reason="finds child processes through Linux's /proc")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(),
+    reason="finds child processes through Linux's /proc",
+)
 
 
 def test_the_projector_runs_apart_and_a_write_is_readable_at_its_position(tmp_path):
@@ -50,10 +52,16 @@ def test_the_projector_runs_apart_and_a_write_is_readable_at_its_position(tmp_pa
         [projector] = children_of(server.process.pid)
         session = server.session("alice-token")
         for n in range(5):
-            created = session.post(f"{server.url}/customers", timeout=30,
-                                   json={"client_id": "laptop", "name": f"Acme {n}"}).json()
-            view = session.get(f"{server.url}/customers/{created['customer_id']}",
-                               params={"min_position": created["position"]}, timeout=30)
+            created = session.post(
+                f"{server.url}/customers",
+                timeout=30,
+                json={"client_id": "laptop", "name": f"Acme {n}"},
+            ).json()
+            view = session.get(
+                f"{server.url}/customers/{created['customer_id']}",
+                params={"min_position": created["position"]},
+                timeout=30,
+            )
             assert view.status_code == 200, view.text
             assert view.json()["name"] == f"Acme {n}"
         assert session.get(f"{server.url}/health", timeout=30).json()["status"] == "ok"
@@ -91,11 +99,17 @@ def test_worker_processes_share_the_port_and_stop_together(tmp_path):
         session = server.session("alice-token")
         ids = set()
         for n in range(20):
-            created = session.post(f"{server.url}/customers", timeout=30,
-                                   json={"client_id": "laptop", "name": f"Acme {n}"}).json()
+            created = session.post(
+                f"{server.url}/customers",
+                timeout=30,
+                json={"client_id": "laptop", "name": f"Acme {n}"},
+            ).json()
             ids.add(created["customer_id"])
-            view = session.get(f"{server.url}/customers/{created['customer_id']}",
-                               params={"min_position": created["position"]}, timeout=30)
+            view = session.get(
+                f"{server.url}/customers/{created['customer_id']}",
+                params={"min_position": created["position"]},
+                timeout=30,
+            )
             assert view.status_code == 200, view.text
         assert len(ids) == 20
     finally:

@@ -18,9 +18,13 @@ def walk_through() -> str:
 
 
 def run_walk_through(url: str) -> list[dict]:
-    done = subprocess.run(["bash", "-euo", "pipefail", "-c", walk_through()],
-                          env={"API": url, "PATH": "/usr/bin:/bin"},
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", walk_through()],
+        env={"API": url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
 
@@ -40,11 +44,17 @@ def test_the_walk_through_runs_as_written_and_again(tmp_path):
     assert resolved["status"] == "applied"
     assert (customer["name"], customer["address"]["city"]) == ("Joan d'Arc", "Paris")
     assert [e["type"] for e in history["events"]] == [
-        "Registered", "NameChanged", "AddressChanged", "ConflictOpened", "ConflictResolved"]
+        "Registered",
+        "NameChanged",
+        "AddressChanged",
+        "ConflictOpened",
+        "ConflictResolved",
+    ]
     writes = [registered, *alice["results"], *bob["results"], resolved]
     again = [second[0], *second[1]["results"], *second[2]["results"], second[4]]
     assert [w["duplicate"] for w in writes] == [False] * 5
     assert [w["duplicate"] for w in again] == [True] * 5
+
     def verdict(write: dict) -> dict:  # a re-sent write's position: where to read now
         return {k: v for k, v in write.items() if k not in ("duplicate", "position")}
 

@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,40 +22,72 @@ def server(tmp_path):
 
 
 def command(kind, customer_id, payload, base):
-    return {"command_id": str(uuid.uuid4()), "type": kind, "customer_id": customer_id,
-            "base_version": base, "issued_at": datetime.now(timezone.utc).isoformat(),
-            "payload": payload}
+    return {
+        "command_id": str(uuid.uuid4()),
+        "type": kind,
+        "customer_id": customer_id,
+        "base_version": base,
+        "issued_at": datetime.now(UTC).isoformat(),
+        "payload": payload,
+    }
 
 
 def sync(session, url, client_id, commands):
-    response = session.post(f"{url}/sync", json={"client_id": client_id,
-                                                 "commands": commands}, timeout=30)
+    response = session.post(
+        f"{url}/sync", json={"client_id": client_id, "commands": commands}, timeout=30
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
 
 def at_version_20(office, url):
-    created = office.post(f"{url}/customers", json={"client_id": "office", "name": "Acme"},
-                          timeout=30).json()
+    created = office.post(
+        f"{url}/customers", json={"client_id": "office", "name": "Acme"}, timeout=30
+    ).json()
     customer_id = created["customer_id"]
-    sync(office, url, "office", [
-        command("ChangeDescription", customer_id, {"description": f"note {n}"}, n)
-        for n in range(20)])
+    sync(
+        office,
+        url,
+        "office",
+        [
+            command("ChangeDescription", customer_id, {"description": f"note {n}"}, n)
+            for n in range(20)
+        ],
+    )
     return customer_id
 
 
 def test_seed_scenarios_over_http_survive_a_killed_server(server):
     url = server.url
-    office, alice, bob = (server.session(f"{who}-token") for who in ("carol", "alice", "bob"))
+    office, alice, bob = (
+        server.session(f"{who}-token") for who in ("carol", "alice", "bob")
+    )
     merge_id, conflict_id = at_version_20(office, url), at_version_20(office, url)
 
-    sync(alice, url, "laptop-a", [command("ChangeName", merge_id, {"name": "John Doe"}, 20),
-                                  command("ChangeName", conflict_id, {"name": "John Doe"}, 20)])
-    address = {"street": "1 Rue de Rivoli", "city": "Paris", "postal_code": "75001",
-               "country": "FR"}
-    late = sync(bob, url, "laptop-b", [
-        command("ChangeAddress", merge_id, {"address": address}, 20),
-        command("ChangeName", conflict_id, {"name": "Joan d'Arc"}, 20)])
+    sync(
+        alice,
+        url,
+        "laptop-a",
+        [
+            command("ChangeName", merge_id, {"name": "John Doe"}, 20),
+            command("ChangeName", conflict_id, {"name": "John Doe"}, 20),
+        ],
+    )
+    address = {
+        "street": "1 Rue de Rivoli",
+        "city": "Paris",
+        "postal_code": "75001",
+        "country": "FR",
+    }
+    late = sync(
+        bob,
+        url,
+        "laptop-b",
+        [
+            command("ChangeAddress", merge_id, {"address": address}, 20),
+            command("ChangeName", conflict_id, {"name": "Joan d'Arc"}, 20),
+        ],
+    )
     merged, conflicted = late["results"]
     assert (merged["status"], conflicted["status"]) == ("merged", "conflict")
 
@@ -63,19 +95,31 @@ def test_seed_scenarios_over_http_survive_a_killed_server(server):
     server.start()
     url = server.url
 
-    view = bob.get(f"{url}/customers/{merge_id}?min_position={late['position']}",
-                   timeout=30).json()
+    view = bob.get(
+        f"{url}/customers/{merge_id}?min_position={late['position']}", timeout=30
+    ).json()
     assert (view["name"], view["address"], view["version"]) == ("John Doe", address, 22)
-    [conflict] = bob.get(f"{url}/conflicts", params={"customer_id": conflict_id},
-                         timeout=30).json()["items"]
+    [conflict] = bob.get(
+        f"{url}/conflicts", params={"customer_id": conflict_id}, timeout=30
+    ).json()["items"]
     assert (conflict["current"]["value"], conflict["candidates"][0]["value"]) == (
-        "John Doe", "Joan d'Arc")
-    resolved = bob.post(f"{url}/conflicts/{conflict['conflict_id']}/resolve", json={
-        "client_id": "laptop-b", "command_id": str(uuid.uuid4()), "choice": "candidate",
-        "candidate_command_id": conflict["candidates"][0]["command_id"]}, timeout=30).json()
+        "John Doe",
+        "Joan d'Arc",
+    )
+    resolved = bob.post(
+        f"{url}/conflicts/{conflict['conflict_id']}/resolve",
+        json={
+            "client_id": "laptop-b",
+            "command_id": str(uuid.uuid4()),
+            "choice": "candidate",
+            "candidate_command_id": conflict["candidates"][0]["command_id"],
+        },
+        timeout=30,
+    ).json()
     assert (resolved["status"], resolved["version"]) == ("applied", 23)
-    after = alice.get(f"{url}/customers/{conflict_id}?min_position={resolved['position']}",
-                      timeout=30).json()
+    after = alice.get(
+        f"{url}/customers/{conflict_id}?min_position={resolved['position']}", timeout=30
+    ).json()
     assert (after["name"], after["conflicts"]) == ("Joan d'Arc", [])
     history = alice.get(f"{url}/customers/{conflict_id}/history", timeout=30).json()
     assert [e["version"] for e in history["events"]] == list(range(24))
@@ -92,7 +136,8 @@ def test_a_resent_batch_after_a_restart_is_answered_from_the_first_verdicts(serv
     server.start()
     again = sync(alice, server.url, "laptop-a", batch)["results"]
     assert [(r["status"], r["version"], r["duplicate"]) for r in again] == [
-        (first[0]["status"], first[0]["version"], True)]
+        (first[0]["status"], first[0]["version"], True)
+    ]
 
 
 def test_sigterm_stops_the_server_cleanly(server):
@@ -111,19 +156,31 @@ def test_the_server_keeps_its_events_in_eventstoredb(tmp_path):
     from tests.backends import eventstoredb_uri
 
     with eventstoredb_uri() as uri:
-        server = server_process(tmp_path / "var", EVENTSTOREDB_URI=uri,
-                               CUSTOMERS_PERSISTENCE_MODULE="eventsourcing_eventstoredb")
+        server = server_process(
+            tmp_path / "var",
+            EVENTSTOREDB_URI=uri,
+            CUSTOMERS_PERSISTENCE_MODULE="eventsourcing_eventstoredb",
+        )
         server.start()
         try:
             office, alice = server.session("carol-token"), server.session("alice-token")
             customer_id = at_version_20(office, server.url)
             health = office.get(f"{server.url}/health", timeout=30).json()
-            assert health["persistence"] == {"customers": "eventsourcing_eventstoredb",
-                                             "customer_directory": "eventsourcing.sqlite"}
-            late = sync(alice, server.url, "laptop-a", [
-                command("ChangeName", customer_id, {"name": "John Doe"}, 20)])
-            view = alice.get(f"{server.url}/customers/{customer_id}",
-                             params={"min_position": late["position"]}, timeout=30).json()
+            assert health["persistence"] == {
+                "customers": "eventsourcing_eventstoredb",
+                "customer_directory": "eventsourcing.sqlite",
+            }
+            late = sync(
+                alice,
+                server.url,
+                "laptop-a",
+                [command("ChangeName", customer_id, {"name": "John Doe"}, 20)],
+            )
+            view = alice.get(
+                f"{server.url}/customers/{customer_id}",
+                params={"min_position": late["position"]},
+                timeout=30,
+            ).json()
             assert (view["name"], view["version"]) == ("John Doe", 21)
         finally:
             assert server.stop() == 0
@@ -131,8 +188,9 @@ def test_the_server_keeps_its_events_in_eventstoredb(tmp_path):
 
 def test_tokens_never_reach_the_log(server):
     for token in ("alice-token", "not-a-token-0123456789"):
-        server.session(token).post(f"{server.url}/sync", json={"client_id": "x",
-                                                                 "commands": []})
+        server.session(token).post(
+            f"{server.url}/sync", json={"client_id": "x", "commands": []}
+        )
         server.session(token).get(f"{server.url}/customers/{uuid.uuid4()}")
     server.stop()
     log = "".join(server.log)
@@ -140,13 +198,15 @@ def test_tokens_never_reach_the_log(server):
     assert "serving on" in log  # the log was read
 
 
-
 def startup_lines(data_dir: Path, tokens: str, *args: str) -> str:
     """What customers-server says until it serves; then it is stopped."""
     server = Path(sys.executable).with_name("customers-server")
     process = subprocess.Popen(
         [str(server), "--port", "0", "--data-dir", str(data_dir), *args],
-        env={**os.environ, "AUTH_TOKENS": tokens}, stderr=subprocess.PIPE, text=True)
+        env={**os.environ, "AUTH_TOKENS": tokens},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     lines = []
     for line in process.stderr:
         lines.append(line)
@@ -157,9 +217,13 @@ def startup_lines(data_dir: Path, tokens: str, *args: str) -> str:
     return "".join(lines)
 
 
-@pytest.mark.parametrize(("tokens", "said", "not_said"), [
-    ("", "alice-token (alice)", "AUTH_TOKENS is set"),
-    ("mine=erin", "AUTH_TOKENS is set", "alice-token")])
+@pytest.mark.parametrize(
+    ("tokens", "said", "not_said"),
+    [
+        ("", "alice-token (alice)", "AUTH_TOKENS is set"),
+        ("mine=erin", "AUTH_TOKENS is set", "alice-token"),
+    ],
+)
 def test_demo_mode_names_the_tokens_it_really_uses(tmp_path, tokens, said, not_said):
     lines = startup_lines(tmp_path, tokens, "--demo")
     assert "serving on" in lines and said in lines and not_said not in lines

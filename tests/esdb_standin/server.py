@@ -38,8 +38,7 @@ from .streams import StreamsServicer
 
 if TYPE_CHECKING:
     from types import TracebackType
-
-    from typing_extensions import Self
+    from typing import Self
 
 # (stream, type, data) of the system events a fresh node has written.
 SYSTEM_EVENTS = (

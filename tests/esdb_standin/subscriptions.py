@@ -106,4 +106,3 @@ def subscribe_to_all(
 
     if log.is_closed and context.is_active():
         context.abort(grpc.StatusCode.UNAVAILABLE, "Server is shutting down.")
-

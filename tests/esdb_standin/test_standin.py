@@ -12,6 +12,7 @@ import pytest
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing_eventstoredb.recorders import EventStoreDBApplicationRecorder
 from kurrentdbclient import (
     DEFAULT_EXCLUDE_FILTER,
     KurrentDBClient,
@@ -27,8 +28,6 @@ from kurrentdbclient.exceptions import (
     WrongCurrentVersionError,
 )
 from kurrentdbclient.protos.v1 import shared_pb2, streams_pb2, streams_pb2_grpc
-
-from eventsourcing_eventstoredb.recorders import EventStoreDBApplicationRecorder
 
 from . import StandInServer
 

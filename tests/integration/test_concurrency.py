@@ -33,27 +33,38 @@ def test_two_threads_on_one_customer_both_get_verdicts(customers):
     office = Device(customers, "office", "carol")
     customer_id = office.register()
     devices = [Device(customers, f"laptop-{i}", f"emp{i}") for i in range(2)]
-    batches = [d.edit(customer_id, 0, name=f"Name {i}", description=f"by {i}")
-               for i, d in enumerate(devices)]
-    outcomes = run_together(*(lambda d=d, b=b: d.sync(b) for d, b in zip(devices, batches)))
+    batches = [
+        d.edit(customer_id, 0, name=f"Name {i}", description=f"by {i}")
+        for i, d in enumerate(devices)
+    ]
+    outcomes = run_together(
+        *(lambda d=d, b=b: d.sync(b) for d, b in zip(devices, batches))
+    )
     versions = sorted(r.version for results in outcomes for r in results)
     assert versions == [1, 2, 3, 4]
     assert len(customers.history(customer_id)) == 5
 
 
-def test_two_applications_on_one_store_retry_when_the_other_wins(store_env, make_customers):
+def test_two_applications_on_one_store_retry_when_the_other_wins(
+    store_env, make_customers
+):
     if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
         pytest.skip("an in-memory store cannot be shared by two applications")
     first, second = make_customers(), make_customers()
     customer_id = Device(first, "office", "carol").register()
-    devices = [Device(app, f"laptop-{i}", f"emp{i}") for i, app in enumerate((first, second))]
+    devices = [
+        Device(app, f"laptop-{i}", f"emp{i}") for i, app in enumerate((first, second))
+    ]
     for device in devices:  # both cache the customer at version 0
         device.app.get_customer(customer_id)
         device.app.load_for_update(customer_id)
     rounds = 10
-    jobs = [lambda d=d, i=i: [d.sync(d.edit(customer_id, 0, supplier=f"S{i}-{n}"))
-                              for n in range(rounds)]
-            for i, d in enumerate(devices)]
+    jobs = [
+        lambda d=d, i=i: [
+            d.sync(d.edit(customer_id, 0, supplier=f"S{i}-{n}")) for n in range(rounds)
+        ]
+        for i, d in enumerate(devices)
+    ]
     outcomes = run_together(*jobs)
     versions = sorted(r.version for per_device in outcomes for [r] in per_device)
     assert versions == list(range(1, 2 * rounds + 1))
@@ -62,7 +73,8 @@ def test_two_applications_on_one_store_retry_when_the_other_wins(store_env, make
 
 
 def test_a_command_is_decided_again_when_another_writer_got_there_first(
-        store_env, make_customers, monkeypatch):
+    store_env, make_customers, monkeypatch
+):
     if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
         pytest.skip("an in-memory store cannot be shared by two applications")
     first, second = make_customers(), make_customers()
@@ -101,12 +113,15 @@ def test_a_store_failure_leaves_nothing_half_decided(customers, monkeypatch):
     monkeypatch.setattr(customers, "save", real_save)
     results = office.sync(batch)  # the client's retry
     assert [(r.status, r.version, r.duplicate) for r in results] == [
-        ("applied", 1, False), ("applied", 2, False)]
+        ("applied", 1, False),
+        ("applied", 2, False),
+    ]
     assert len(customers.history(customer_id)) == 3
 
 
 def test_a_refusal_is_not_decided_on_a_customer_cached_behind_another_writer(
-        store_env, make_customers):
+    store_env, make_customers
+):
     if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
         pytest.skip("an in-memory store cannot be shared by two applications")
     first, second = make_customers(), make_customers()
@@ -118,19 +133,23 @@ def test_a_refusal_is_not_decided_on_a_customer_cached_behind_another_writer(
     [opened] = carol.sync(carol.edit(customer_id, 0, name="C1"))  # a conflict, version 2
     assert (opened.status, opened.version) == ("conflict", 2)
 
-    [resolved] = alice.sync([alice.resolve(customer_id, opened.conflict_id, 2, "current")])
+    [resolved] = alice.sync(
+        [alice.resolve(customer_id, opened.conflict_id, 2, "current")]
+    )
     assert (resolved.status, resolved.reason, resolved.version) == ("applied", None, 3)
     bob.sync(bob.edit(customer_id, 3, description="moved on"))  # version 4
     [ahead] = alice.sync(alice.edit(customer_id, 4, supplier="Seen at 4"))
     assert (ahead.status, ahead.version) == ("applied", 5)
     bob.sync(bob.edit(customer_id, 5, description="again"))  # version 6
-    [strict] = first.submit("laptop-a", "alice", alice.edit(customer_id, 6, phone="123"),
-                            expected_version=6)
+    [strict] = first.submit(
+        "laptop-a", "alice", alice.edit(customer_id, 6, phone="123"), expected_version=6
+    )
     assert (strict.status, strict.version) == ("applied", 7)
 
 
 def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
-        store_env, make_customers, monkeypatch):
+    store_env, make_customers, monkeypatch
+):
     if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
         pytest.skip("an in-memory store cannot be shared by two applications")
     first, second = make_customers(), make_customers()
@@ -147,21 +166,32 @@ def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
         return save(*objs, **kwargs)
 
     monkeypatch.setattr(first, "save", save_after_bob)
-    results = alice.sync([c for cid in customer_ids for c in alice.edit(cid, 0, supplier="A")])
+    results = alice.sync(
+        [c for cid in customer_ids for c in alice.edit(cid, 0, supplier="A")]
+    )
     assert [(r.status, r.version) for r in results] == [
-        ("merged", 2) if cid == hot else ("applied", 1) for cid in customer_ids]
+        ("merged", 2) if cid == hot else ("applied", 1) for cid in customer_ids
+    ]
     if first.saves_across_customers:  # the group; the 19 it still holds; the one again
         assert len(saves) == 3 and saves[2] == 1
     else:  # one customer at a time, and the one that lost again
         assert len(saves) == 21
     assert [len(first.history(cid)) for cid in customer_ids] == [
-        3 if cid == hot else 2 for cid in customer_ids]
+        3 if cid == hot else 2 for cid in customer_ids
+    ]
     assert first.get_customer(hot).value("supplier") == "A"
 
     before = len(saves)  # the next batch saves the customer that lost apart, caught up
     bob.sync(bob.edit(hot, 2, name="Bob again"))
-    results = alice.sync([c for cid in customer_ids
-                          for c in alice.edit(cid, 1 if cid != hot else 2, phone="123")])
-    assert [r.version for r in results] == [4 if cid == hot else 2 for cid in customer_ids]
+    results = alice.sync(
+        [
+            c
+            for cid in customer_ids
+            for c in alice.edit(cid, 1 if cid != hot else 2, phone="123")
+        ]
+    )
+    assert [r.version for r in results] == [
+        4 if cid == hot else 2 for cid in customer_ids
+    ]
     if first.saves_across_customers:
         assert saves[before:] == [19, 1]

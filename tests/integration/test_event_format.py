@@ -4,7 +4,7 @@ JSON rows still read, old event versions upcast, times in UTC."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import StoredEvent
@@ -33,10 +33,13 @@ def edit(app: Customers, customers: int, commands: int, seed: int) -> list[uuid.
 
 def snapshot_of(app: Customers, customer_ids, first: dict | None = None) -> dict:
     """Each customer's events (its ``first[customer]`` first ones), as read."""
-    return {customer_id: [(event.__class__.__name__, dict(vars(event)))
-                          for event in app.history(customer_id)][:(first or {}).get(
-                              customer_id)]
-            for customer_id in customer_ids}
+    return {
+        customer_id: [
+            (event.__class__.__name__, dict(vars(event)))
+            for event in app.history(customer_id)
+        ][: (first or {}).get(customer_id)]
+        for customer_id in customer_ids
+    }
 
 
 def test_events_are_stored_as_messagepack_and_read_back_equal(store_env):
@@ -74,8 +77,9 @@ def test_a_store_written_in_the_old_json_format_reads_and_grows(tmp_path):
                 results = app.submit(client, "employee", batch)
                 assert all(r.reason != "command_id_reused" for r in results)
                 workload.saw(results)
-            states = [row.state[:1]
-                      for cid in ids for row in app.recorder.select_events(cid)]
+            states = [
+                row.state[:1] for cid in ids for row in app.recorder.select_events(cid)
+            ]
             assert b"{" in states and any(first != b"{" for first in states)
             assert snapshot_of(app, ids, {cid: len(before[cid]) for cid in ids}) == before
             resent = app.submit("office", "carol", registrations(ids[:1]))
@@ -116,19 +120,32 @@ class Evolving(Aggregate):
 def test_an_old_version_of_an_event_is_upcast_in_either_stored_format():
     mapper = Customers(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
     transcoder = EventStateTranscoder()
-    at = datetime(2026, 11, 26, 9, 15, tzinfo=timezone.utc)
+    at = datetime(2026, 11, 26, 9, 15, tzinfo=UTC)
     version_1 = {"timestamp": at, "name": "Acme"}  # as the first version stored it
     aggregate_id = uuid.uuid4()
     for state in (transcoder.encode(version_1), transcoder.legacy.encode(version_1)):
-        event = mapper.to_domain_event(StoredEvent(
-            originator_id=aggregate_id, originator_version=3,
-            topic=get_topic(Evolving.Renamed), state=state))
+        event = mapper.to_domain_event(
+            StoredEvent(
+                originator_id=aggregate_id,
+                originator_version=3,
+                topic=get_topic(Evolving.Renamed),
+                state=state,
+            )
+        )
         assert isinstance(event, Evolving.Renamed)
         assert (event.originator_id, event.originator_version, event.timestamp) == (
-            aggregate_id, 3, at)
+            aggregate_id,
+            3,
+            at,
+        )
         assert (event.name, event.reason) == ("Acme", "not recorded before version 2")
-    current = Evolving.Renamed(originator_id=aggregate_id, originator_version=4,
-                               timestamp=at, name="Acme Ltd", reason="merger")
+    current = Evolving.Renamed(
+        originator_id=aggregate_id,
+        originator_version=4,
+        timestamp=at,
+        name="Acme Ltd",
+        reason="merger",
+    )
     stored = mapper.to_stored_event(current)
     assert transcoder.decode(stored.state)["class_version"] == 2
     assert mapper.to_domain_event(stored).__dict__ == current.__dict__
@@ -136,15 +153,17 @@ def test_an_old_version_of_an_event_is_upcast_in_either_stored_format():
 
 def test_times_are_normalised_to_utc_at_intake():
     paris = timezone(timedelta(hours=1))
-    app = Customers(env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
-                    clock=lambda: datetime(2026, 11, 26, 10, 20, tzinfo=paris))
+    app = Customers(
+        env={"PERSISTENCE_MODULE": "eventsourcing.popo"},
+        clock=lambda: datetime(2026, 11, 26, 10, 20, tzinfo=paris),
+    )
     try:
         [registration] = registrations([uuid.uuid4()])
         registration["issued_at"] = "2026-11-26T10:15:00+01:00"
         [result] = app.submit("laptop", "alice", [registration])
         [event] = app.history(result.customer_id)
         assert isinstance(event, Customer.Registered)
-        assert event.issued_at == datetime(2026, 11, 26, 9, 15, tzinfo=timezone.utc)
+        assert event.issued_at == datetime(2026, 11, 26, 9, 15, tzinfo=UTC)
         for moment in (event.issued_at, event.received_at, event.effective_at):
             assert moment.utcoffset() == timedelta(0)
             assert moment.isoformat().endswith("+00:00")
@@ -160,8 +179,9 @@ def test_the_api_answers_times_in_utc(make_deployment):
     from tests.web.conftest import TOKENS, Api
     from web import create_app
 
-    api = Api(create_app({"DEPLOYMENT": make_deployment(), "AUTH_TOKENS": TOKENS})
-              .test_client())
+    api = Api(
+        create_app({"DEPLOYMENT": make_deployment(), "AUTH_TOKENS": TOKENS}).test_client()
+    )
     customer_id = api.register(issued_at="2026-11-26T10:15:00.123+01:00")
     [registered] = api.get(f"/customers/{customer_id}/history").json["events"]
     assert registered["issued_at"] == "2026-11-26T09:15:00.123000+00:00"
@@ -171,14 +191,30 @@ def test_the_api_answers_times_in_utc(make_deployment):
 def test_recording_an_event_checks_its_attributes():
     import pytest
 
-    at = datetime(2026, 11, 26, 9, 15, tzinfo=timezone.utc)
-    customer = Customer.register(uuid.uuid4(), command_id=uuid.uuid4(),
-                                 client_id="office", author="carol", issued_at=at, effective_at=at,
-                                 received_at=at, base_version=None, verdict="applied",
-                                 reason=None, detail=None, conflict_id=None,
-                                 fingerprint="f", latest_effective_at=at, name="Acme",
-                                 email=None, phone=None, address=None, supplier=None,
-                                 description=None, status="active")
+    at = datetime(2026, 11, 26, 9, 15, tzinfo=UTC)
+    customer = Customer.register(
+        uuid.uuid4(),
+        command_id=uuid.uuid4(),
+        client_id="office",
+        author="carol",
+        issued_at=at,
+        effective_at=at,
+        received_at=at,
+        base_version=None,
+        verdict="applied",
+        reason=None,
+        detail=None,
+        conflict_id=None,
+        fingerprint="f",
+        latest_effective_at=at,
+        name="Acme",
+        email=None,
+        phone=None,
+        address=None,
+        supplier=None,
+        description=None,
+        status="active",
+    )
     with pytest.raises(TypeError, match="SupplierChanged records"):
         customer.record(Customer.SupplierChanged, value="Initech")
     assert customer.version == 0

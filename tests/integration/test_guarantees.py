@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,12 +22,17 @@ POOLS = {
     "description": ["first", "second"],
     "status": ["active", "on_hold"],
 }
-COMMAND_OF = {"name": "ChangeName", "supplier": "ChangeSupplier",
-              "description": "ChangeDescription", "status": "ChangeStatus"}
-DAY_AGO = datetime.now(timezone.utc) - timedelta(days=1)
+COMMAND_OF = {
+    "name": "ChangeName",
+    "supplier": "ChangeSupplier",
+    "description": "ChangeDescription",
+    "status": "ChangeStatus",
+}
+DAY_AGO = datetime.now(UTC) - timedelta(days=1)
 
-edits = st.lists(st.tuples(st.sampled_from(sorted(POOLS)), st.integers(0, 3)),
-                 min_size=1, max_size=4)
+edits = st.lists(
+    st.tuples(st.sampled_from(sorted(POOLS)), st.integers(0, 3)), min_size=1, max_size=4
+)
 
 
 @st.composite
@@ -41,19 +46,34 @@ def scenarios(draw):
         tick = next(clock)
         issued = DAY_AGO + timedelta(seconds=tick * 10 - lag_minutes * 60)
         # Drawn at random, so command ids and client ids order stamps differently.
-        return {"command_id": str(draw(st.uuids(version=4))),
-                "type": COMMAND_OF[field], "customer_id": str(customer_id),
-                "base_version": base, "issued_at": issued.isoformat(),
-                "payload": {field: value}}
+        return {
+            "command_id": str(draw(st.uuids(version=4))),
+            "type": COMMAND_OF[field],
+            "customer_id": str(customer_id),
+            "base_version": base,
+            "issued_at": issued.isoformat(),
+            "payload": {field: value},
+        }
 
-    register = {"command_id": str(uuid.uuid4()), "type": "RegisterCustomer",
-                "customer_id": str(customer_id), "base_version": None,
-                "issued_at": DAY_AGO.isoformat(),
-                "payload": {"name": "Acme", "supplier": "Old Co", "description": "first"}}
-    office = [envelope(f, p, version, 0)
-              for version, (f, p) in enumerate(draw(st.lists(
-                  st.tuples(st.sampled_from(sorted(POOLS)), st.integers(0, 3)),
-                  max_size=4)))]
+    register = {
+        "command_id": str(uuid.uuid4()),
+        "type": "RegisterCustomer",
+        "customer_id": str(customer_id),
+        "base_version": None,
+        "issued_at": DAY_AGO.isoformat(),
+        "payload": {"name": "Acme", "supplier": "Old Co", "description": "first"},
+    }
+    office = [
+        envelope(f, p, version, 0)
+        for version, (f, p) in enumerate(
+            draw(
+                st.lists(
+                    st.tuples(st.sampled_from(sorted(POOLS)), st.integers(0, 3)),
+                    max_size=4,
+                )
+            )
+        )
+    ]
     v0 = len(office)
     clients = []
     for _ in range(draw(st.integers(2, 4))):
@@ -68,8 +88,11 @@ def scenarios(draw):
 def arrival_orders(clients, data):
     """Interleavings of the clients' batches, each client's own in its order."""
     slots = [i for i, batches in enumerate(clients) for _ in batches]
-    orders = {tuple(slots), tuple(sorted(slots, reverse=True)),
-              tuple(data.draw(st.permutations(slots)))}
+    orders = {
+        tuple(slots),
+        tuple(sorted(slots, reverse=True)),
+        tuple(data.draw(st.permutations(slots))),
+    }
     return [list(order) for order in orders]
 
 
@@ -80,7 +103,9 @@ def play(app, setup, clients, order):
     queues = [list(batches) for batches in clients]
     for client in order:
         batch = queues[client].pop(0)
-        results.append((client, batch, app.submit(f"laptop-{client}", f"emp{client}", batch)))
+        results.append(
+            (client, batch, app.submit(f"laptop-{client}", f"emp{client}", batch))
+        )
     return results
 
 
@@ -90,15 +115,19 @@ def final_fields(app, customer_id):
 
 
 BACKENDS = ["popo", "sqlite"]
-property_settings = settings(max_examples=50, deadline=None,
-                             suppress_health_check=[HealthCheck.function_scoped_fixture])
+property_settings = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @property_settings
 @given(scenario=scenarios(), data=st.data())
 def test_last_writer_wins_converges_whatever_the_arrival_order(
-        backend, tmp_path_factory, scenario, data):
+    backend, tmp_path_factory, scenario, data
+):
     customer_id, setup, clients = scenario
     finals = []
     for order in arrival_orders(clients, data):
@@ -116,19 +145,31 @@ def winners_computed_apart(app, customer_id, setup, clients) -> dict:
     """The final values by the stamp formula alone (soak.lww), from the commands
     in the order the store recorded them (rejected ones compete for nothing)."""
     envelopes = {e["command_id"]: e for e in setup}
-    envelopes.update({e["command_id"]: e for batches in clients for b in batches for e in b})
-    recorded = [{**envelopes[str(event.command_id)], "version": event.originator_version,
-                 "client_id": event.client_id, "rejected": event.verdict == "rejected"}
-                for event in app.history(customer_id)]
+    envelopes.update(
+        {e["command_id"]: e for batches in clients for b in batches for e in b}
+    )
+    recorded = [
+        {
+            **envelopes[str(event.command_id)],
+            "version": event.originator_version,
+            "client_id": event.client_id,
+            "rejected": event.verdict == "rejected",
+        }
+        for event in app.history(customer_id)
+    ]
     return lww.winners(recorded)[str(customer_id)]
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
 @property_settings
-@given(scenario=scenarios(), data=st.data(),
-       detection=st.sampled_from(["field", "aggregate"]))
+@given(
+    scenario=scenarios(),
+    data=st.data(),
+    detection=st.sampled_from(["field", "aggregate"]),
+)
 def test_manual_loses_nothing_and_resending_changes_nothing(
-        backend, tmp_path_factory, scenario, data, detection):
+    backend, tmp_path_factory, scenario, data, detection
+):
     customer_id, setup, clients = scenario
     with backend_env(backend, tmp_path_factory.mktemp("manual")) as env:
         app = Customers(env={**env, "CONFLICT_DETECTION": detection})
@@ -148,12 +189,18 @@ def test_manual_loses_nothing_and_resending_changes_nothing(
                 if result.status in ("applied", "merged"):
                     assert event.changes() == {field: value}
                 elif result.status == "unchanged":
-                    assert app.get_customer(customer_id, result.version).value(field) == value
+                    assert (
+                        app.get_customer(customer_id, result.version).value(field)
+                        == value
+                    )
                 elif result.status == "conflict":
                     candidates = final.conflicts[result.conflict_id].candidates
-                    assert {"value": value, "command_id": envelope["command_id"]}.items() <= \
-                        next(c for c in candidates
-                             if c["command_id"] == envelope["command_id"]).items()
+                    assert {
+                        "value": value,
+                        "command_id": envelope["command_id"],
+                    }.items() <= next(
+                        c for c in candidates if c["command_id"] == envelope["command_id"]
+                    ).items()
                 else:
                     assert (result.status, result.reason) == ("rejected", "invalid_value")
                     assert event.reason == "invalid_value"
@@ -169,7 +216,8 @@ def test_manual_loses_nothing_and_resending_changes_nothing(
             rebased = [{**e, "base_version": version} for e in prefix]
             again = app.submit(f"laptop-{client}", f"emp{client}", rebased)
             assert [(r.status, r.version, r.conflict_id) for r in again] == [
-                (r.status, r.version, r.conflict_id) for r in results[: len(prefix)]]
+                (r.status, r.version, r.conflict_id) for r in results[: len(prefix)]
+            ]
             assert all(r.duplicate for r in again)
         assert app.get_customer(customer_id).version == version
         app.close()

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 
 from system.runtime import Deployment
 from tests.backends import backend_env
@@ -25,18 +24,33 @@ def test_an_open_conflict_stays_open_when_the_policy_becomes_last_writer_wins(tm
             assert opened.status == "conflict"
         with Deployment({**env, "CONFLICT_POLICY": "last-writer-wins"}) as lww:
             bob = Device(lww.customers, "laptop-b", "bob")
-            [joined, same] = bob.sync(bob.edit(customer_id, 0, name="Delta")
-                                      + bob.edit(customer_id, 0, name="Gamma"))
+            [joined, same] = bob.sync(
+                bob.edit(customer_id, 0, name="Delta")
+                + bob.edit(customer_id, 0, name="Gamma")
+            )
             assert (joined.status, joined.conflict_id) == ("conflict", opened.conflict_id)
             assert same.status == "unchanged"
             later = Device(lww.customers, "desk-d", "dave")
             [still] = later.sync(later.edit(customer_id, same.version, name="Omega"))
             assert (still.status, still.conflict_id) == ("conflict", opened.conflict_id)
             [conflict] = lww.directory.customer_view(customer_id)["conflicts"]
-            assert [c["value"] for c in conflict["candidates"]] == ["Beta", "Delta", "Omega"]
+            assert [c["value"] for c in conflict["candidates"]] == [
+                "Beta",
+                "Delta",
+                "Omega",
+            ]
             assert lww.directory.customer_view(customer_id)["name"] == "Gamma"
-            [resolved] = bob.sync([bob.resolve(customer_id, opened.conflict_id, still.version,
-                                               "value", value="Zeta")])
+            [resolved] = bob.sync(
+                [
+                    bob.resolve(
+                        customer_id,
+                        opened.conflict_id,
+                        still.version,
+                        "value",
+                        value="Zeta",
+                    )
+                ]
+            )
             assert resolved.status == "applied"
             view = lww.directory.customer_view(customer_id)
             assert (view["name"], view["conflicts"]) == ("Zeta", [])
@@ -48,17 +62,34 @@ def test_two_processes_racing_the_same_command_ids_record_each_once(tmp_path):
             office = Device(deployment.customers, "office", "carol")
             customer_id = office.register()
             laptop = Device(deployment.customers, "laptop-a", "alice")
-            commands = [laptop.command("ChangeDescription", customer_id,
-                                       {"description": f"note {n}"}, 0) for n in range(30)]
+            commands = [
+                laptop.command(
+                    "ChangeDescription", customer_id, {"description": f"note {n}"}, 0
+                )
+                for n in range(30)
+            ]
         (tmp_path / "commands.json").write_text(json.dumps(commands))
         start = tmp_path / "start"
-        writers = [subprocess.Popen(
-            [sys.executable, "-m", "tests.race_writer", str(start),
-             str(tmp_path / "commands.json")], stdout=subprocess.PIPE, text=True,
-            env={**os.environ, **env}) for _ in range(2)]
+        writers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.race_writer",
+                    str(start),
+                    str(tmp_path / "commands.json"),
+                ],
+                stdout=subprocess.PIPE,
+                text=True,
+                env={**os.environ, **env},
+            )
+            for _ in range(2)
+        ]
         start.touch()
-        answers = [[json.loads(line) for line in writer.communicate(timeout=120)[0].splitlines()]
-                   for writer in writers]
+        answers = [
+            [json.loads(line) for line in writer.communicate(timeout=120)[0].splitlines()]
+            for writer in writers
+        ]
         assert [w.returncode for w in writers] == [0, 0]
         assert answers[0] == answers[1]  # the same verdict and version, both sides
         with Deployment(env) as deployment:
@@ -85,7 +116,9 @@ def test_a_writer_that_loses_the_race_twice_decides_again_on_what_is_stored(tmp_
 
         def save_after_another_writer(*customers):
             if len(raced) < 2:
-                [result] = office.sync(office.edit(customer_id, 1, supplier=f"S{len(raced)}"))
+                [result] = office.sync(
+                    office.edit(customer_id, 1, supplier=f"S{len(raced)}")
+                )
                 raced.append(result.version)
             return real_save(*customers)
 

@@ -20,9 +20,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, text=True,
-                            env={**os.environ, **env}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        text=True,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
 
 
 def stop_projector(projector: subprocess.Popen) -> str:
@@ -41,8 +46,13 @@ def test_a_writer_and_the_projector_share_one_sqlite_database(tmp_path):
                 office = Device(writer.customers, "office", "carol")
                 ids = [office.register(f"Customer {i}") for i in range(20)]
                 for n in range(10):
-                    results = office.sync([c for cid in ids for c in office.edit(
-                        cid, n, description=f"note {n}")])
+                    results = office.sync(
+                        [
+                            c
+                            for cid in ids
+                            for c in office.edit(cid, n, description=f"note {n}")
+                        ]
+                    )
                 assert writer.wait_for(results[-1].position, timeout=60)
                 assert maintenance.differences(writer.customers, writer.directory) == []
         finally:
@@ -56,8 +66,10 @@ def test_two_writer_processes_and_one_projector_on_postgres(tmp_path):
         ids = [str(office.register(f"Customer {i}")) for i in range(4)]
         projector = start(["system", "project", "--interval", "0.05"], env)
         try:
-            writers = [start(["tests.writer", "--client", name, "--rounds", "10", *ids], env)
-                       for name in ("writer-1", "writer-2")]
+            writers = [
+                start(["tests.writer", "--client", name, "--rounds", "10", *ids], env)
+                for name in ("writer-1", "writer-2")
+            ]
             verdicts = []
             for writer in writers:
                 out, errors = writer.communicate(timeout=120)
@@ -67,7 +79,9 @@ def test_two_writer_processes_and_one_projector_on_postgres(tmp_path):
             recorded = Counter()
             for cid in ids:
                 history = local.customers.history(cid)
-                assert [e.originator_version for e in history] == list(range(len(history)))
+                assert [e.originator_version for e in history] == list(
+                    range(len(history))
+                )
                 recorded.update(str(e.command_id) for e in history[1:])
             assert recorded == Counter(v["command_id"] for v in verdicts)  # once each
             position = local.customers.recorder.max_notification_id()
@@ -78,8 +92,14 @@ def test_two_writer_processes_and_one_projector_on_postgres(tmp_path):
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, text=True,
-                          env={**os.environ, **env}, capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", *args],
+        cwd=ROOT,
+        text=True,
+        env={**os.environ, **env},
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_the_read_model_commands_check_and_rebuild(tmp_path):
@@ -99,4 +119,6 @@ def test_the_read_model_commands_check_and_rebuild(tmp_path):
         assert "rebuilt up to position 2" in rebuilt.stdout
         checked = run(["system", "check-read-model"], env)
         assert (checked.returncode, checked.stdout.strip()) == (
-            0, "read model equals a fresh rebuild")
+            0,
+            "read model equals a fresh rebuild",
+        )

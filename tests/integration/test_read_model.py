@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from system import maintenance, views
@@ -18,8 +17,9 @@ def seed_conflict(deployment):
     alice = Device(deployment.customers, "laptop-a", "alice")
     bob = Device(deployment.customers, "laptop-b", "bob")
     alice.sync(alice.edit(customer_id, 20, name="John Doe", supplier="Alice Supplies"))
-    [conflict, merged] = bob.sync(bob.edit(customer_id, 20, name="Joan d'Arc",
-                                           phone="+33 1 23 45 67 89"))
+    [conflict, merged] = bob.sync(
+        bob.edit(customer_id, 20, name="Joan d'Arc", phone="+33 1 23 45 67 89")
+    )
     return customer_id, conflict, merged, bob
 
 
@@ -27,17 +27,25 @@ def test_the_view_shows_values_provenance_and_open_conflicts(deployment):
     customer_id, conflict, merged, _ = seed_conflict(deployment)
     view = deployment.directory.customer_view(customer_id)
     assert (view["version"], view["name"], view["supplier"], view["phone"]) == (
-        24, "John Doe", "Alice Supplies", "+33 1 23 45 67 89")
+        24,
+        "John Doe",
+        "Alice Supplies",
+        "+33 1 23 45 67 89",
+    )
     assert view["fields"]["name"]["changed_by"] == "alice"
     phone_set = deployment.customers.history(customer_id)[24]
     assert view["fields"]["phone"] == {
-        "version": 24, "changed_by": "bob",
-        "changed_at": phone_set.effective_at.isoformat()}
+        "version": 24,
+        "changed_by": "bob",
+        "changed_at": phone_set.effective_at.isoformat(),
+    }
     assert view["position"] == merged.position == deployment.directory.position()
     [open_conflict] = view["conflicts"]
     assert open_conflict["conflict_id"] == str(conflict.conflict_id)
     assert (open_conflict["base_value"], open_conflict["current"]["value"]) == (
-        "Acme", "John Doe")
+        "Acme",
+        "John Doe",
+    )
     assert [c["value"] for c in open_conflict["candidates"]] == ["Joan d'Arc"]
 
 
@@ -45,9 +53,11 @@ def test_the_conflict_inbox_follows_resolution(deployment):
     customer_id, conflict, _, bob = seed_conflict(deployment)
     directory = deployment.directory
     assert [c["conflict_id"] for c in directory.conflicts("open", customer_id)] == [
-        str(conflict.conflict_id)]
-    bob.sync([bob.resolve(customer_id, conflict.conflict_id, 24, "value",
-                          value="Jean Dupont")])
+        str(conflict.conflict_id)
+    ]
+    bob.sync(
+        [bob.resolve(customer_id, conflict.conflict_id, 24, "value", value="Jean Dupont")]
+    )
     assert directory.conflicts("open", customer_id) == []
     [resolved] = directory.conflicts("resolved", customer_id)
     assert resolved["resolution"]["value"] == "Jean Dupont"
@@ -127,7 +137,8 @@ def test_a_damaged_read_model_is_reported(deployment):
 
 
 def test_writes_return_before_the_projection_with_the_threaded_runner(
-        make_deployment, held_projection):
+    make_deployment, held_projection
+):
     deployment = make_deployment("threads")
     office = Device(deployment.customers, "office", "carol")
     customer_id = office.register()

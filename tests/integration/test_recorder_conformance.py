@@ -30,8 +30,10 @@ SKIPPED = ("test_performance", "test_concurrent_throughput")
 
 def _skipped(reason: str):
     """A test method that skips (the inherited one stays as it is for other stores)."""
+
     def skipped(self):
         pytest.skip(reason)
+
     return skipped
 
 
@@ -77,9 +79,13 @@ class PostgresCase:
         self.schema = postgres_schema()
         env = self.schema.__enter__()
         self.datastore = PostgresDatastore(
-            dbname=POSTGRES["POSTGRES_DBNAME"], host=POSTGRES["POSTGRES_HOST"],
-            port=POSTGRES["POSTGRES_PORT"], user=POSTGRES["POSTGRES_USER"],
-            password=POSTGRES["POSTGRES_PASSWORD"], schema=env["POSTGRES_SCHEMA"])
+            dbname=POSTGRES["POSTGRES_DBNAME"],
+            host=POSTGRES["POSTGRES_HOST"],
+            port=POSTGRES["POSTGRES_PORT"],
+            user=POSTGRES["POSTGRES_USER"],
+            password=POSTGRES["POSTGRES_PASSWORD"],
+            schema=env["POSTGRES_SCHEMA"],
+        )
 
     def tearDown(self):
         _join_stray_threads()
@@ -88,8 +94,10 @@ class PostgresCase:
 
     def create_recorder(self):
         recorder = PostgresDirectoryRecorder(
-            self.datastore, events_table_name="customerdirectory_events",
-            tracking_table_name="customerdirectory_tracking")
+            self.datastore,
+            events_table_name="customerdirectory_events",
+            tracking_table_name="customerdirectory_tracking",
+        )
         recorder.create_table()
         return recorder
 
@@ -102,8 +110,9 @@ class EventStoreDBCase:
 
     def setUp(self):
         self.server = eventstoredb_uri()
-        self.factory = EventStoreDBFactory(Environment(env={"EVENTSTOREDB_URI":
-                                                            self.server.__enter__()}))
+        self.factory = EventStoreDBFactory(
+            Environment(env={"EVENTSTOREDB_URI": self.server.__enter__()})
+        )
 
     def tearDown(self):
         _join_stray_threads()
@@ -124,7 +133,8 @@ class TestEventStoreDBAggregateRecorder(EventStoreDBCase, AggregateRecorderTestC
 class TestEventStoreDBApplicationRecorder(EventStoreDBCase, ApplicationRecorderTestCase):
     test_insert_select = _skipped(
         "assumes notification ids 1, 2, 3 and None on an empty store; the "
-        "adapter's ids are commit positions, its empty store answers 0")
+        "adapter's ids are commit positions, its empty store answers 0"
+    )
 
 
 _without_measurements(TestEventStoreDBAggregateRecorder)
@@ -132,8 +142,11 @@ _without_measurements(TestEventStoreDBApplicationRecorder)
 
 cases = {}
 for store in (POPOCase, SQLiteCase, PostgresCase):
-    for case in (ApplicationRecorderTestCase, TrackingRecorderTestCase,
-                 ProcessRecorderTestCase):
+    for case in (
+        ApplicationRecorderTestCase,
+        TrackingRecorderTestCase,
+        ProcessRecorderTestCase,
+    ):
         name = f"Test{store.__name__.removesuffix('Case')}{case.__name__.removesuffix('TestCase')}"
         marks = [pytest.mark.postgres] if store is PostgresCase else []
         cls = _without_measurements(type(name, (store, case), {}))

@@ -20,10 +20,22 @@ def story(make_customers, request):
 @pytest.mark.parametrize("alice_first", [True, False])
 def test_disjoint_offline_edits_merge_in_both_orders(story, alice_first):
     app, customer_id, alice, bob = story
-    batches = [(alice, alice.edit(customer_id, 20, name="John Doe")),
-               (bob, bob.edit(customer_id, 20, address={
-                   "street": "1 Rue de Rivoli", "city": "Paris",
-                   "postal_code": "75001", "country": "FR"}))]
+    batches = [
+        (alice, alice.edit(customer_id, 20, name="John Doe")),
+        (
+            bob,
+            bob.edit(
+                customer_id,
+                20,
+                address={
+                    "street": "1 Rue de Rivoli",
+                    "city": "Paris",
+                    "postal_code": "75001",
+                    "country": "FR",
+                },
+            ),
+        ),
+    ]
     if not alice_first:
         batches.reverse()
     (first_device, first), (second_device, second) = batches
@@ -40,8 +52,12 @@ def test_disjoint_offline_edits_merge_in_both_orders(story, alice_first):
 
 def same_field_edits(story):
     app, customer_id, alice, bob = story
-    return (app, customer_id, (alice, alice.edit(customer_id, 20, name="John Doe")),
-            (bob, bob.edit(customer_id, 20, name="Joan d'Arc")))
+    return (
+        app,
+        customer_id,
+        (alice, alice.edit(customer_id, 20, name="John Doe")),
+        (bob, bob.edit(customer_id, 20, name="Joan d'Arc")),
+    )
 
 
 def test_same_field_opens_a_conflict_under_manual_then_resolved(story):
@@ -51,13 +67,26 @@ def test_same_field_opens_a_conflict_under_manual_then_resolved(story):
     assert (ra.status, rb.status, rb.version) == ("applied", "conflict", 22)
     conflict = app.get_customer(customer_id).conflicts[rb.conflict_id]
     assert conflict.base_value == "Acme"
-    assert (conflict.current["value"], conflict.current["author"]) == ("John Doe", "alice")
+    assert (conflict.current["value"], conflict.current["author"]) == (
+        "John Doe",
+        "alice",
+    )
     assert [(c["value"], c["author"]) for c in conflict.candidates] == [
-        ("Joan d'Arc", "bob")]
+        ("Joan d'Arc", "bob")
+    ]
     assert app.get_customer(customer_id).value("name") == "John Doe"
 
-    [resolved] = bob.sync([bob.resolve(customer_id, rb.conflict_id, 22, "candidate",
-                                       candidate_command_id=b[0]["command_id"])])
+    [resolved] = bob.sync(
+        [
+            bob.resolve(
+                customer_id,
+                rb.conflict_id,
+                22,
+                "candidate",
+                candidate_command_id=b[0]["command_id"],
+            )
+        ]
+    )
     assert (resolved.status, resolved.version) == ("applied", 23)
     customer = app.get_customer(customer_id)
     assert customer.value("name") == "Joan d'Arc"
@@ -65,14 +94,19 @@ def test_same_field_opens_a_conflict_under_manual_then_resolved(story):
     assert not customer.conflicts[rb.conflict_id].is_open
 
 
-@pytest.mark.parametrize("story", [{"CONFLICT_POLICY": "last-writer-wins"}], indirect=True)
+@pytest.mark.parametrize(
+    "story", [{"CONFLICT_POLICY": "last-writer-wins"}], indirect=True
+)
 @pytest.mark.parametrize("alice_first", [True, False])
 def test_last_writer_wins_keeps_the_later_edit_in_both_orders(story, alice_first):
     app, customer_id, (alice, a), (bob, b) = same_field_edits(story)  # bob's is later
     if alice_first:
         [ra], [rb] = alice.sync(a), bob.sync(b)
         assert (ra.status, rb.status, rb.reason) == (
-            "applied", "applied", "overwrote_concurrent_edit")
+            "applied",
+            "applied",
+            "overwrote_concurrent_edit",
+        )
     else:
         [rb], [ra] = bob.sync(b), alice.sync(a)
         assert (rb.status, ra.status) == ("applied", "superseded")
@@ -85,7 +119,9 @@ def test_last_writer_wins_keeps_the_later_edit_in_both_orders(story, alice_first
 @pytest.mark.parametrize("alice_first", [True, False])
 def test_first_sync_wins_keeps_whichever_synced_first(story, alice_first):
     app, customer_id, (alice, a), (bob, b) = same_field_edits(story)
-    (first, fa), (second, sb) = ((alice, a), (bob, b)) if alice_first else ((bob, b), (alice, a))
+    (first, fa), (second, sb) = (
+        ((alice, a), (bob, b)) if alice_first else ((bob, b), (alice, a))
+    )
     [r1] = first.sync(fa)
     [r2] = second.sync(sb)
     assert r1.status == "applied"
@@ -105,5 +141,7 @@ def test_every_verdict_is_recorded_in_the_stream(story):
     for result in results:
         event = history[result.version]
         assert (str(event.command_id), event.verdict) == (
-            str(result.command_id), result.status)
+            str(result.command_id),
+            result.status,
+        )
     assert history[22].author == "bob" and history[22].client_id == "laptop-b"

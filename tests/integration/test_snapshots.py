@@ -16,18 +16,37 @@ def a_customer_with_everything(customers) -> uuid.UUID:
     office = Device(customers, "office", "carol")
     alice = Device(customers, "alice-laptop", "alice", lag=timedelta(minutes=5))
     bob = Device(customers, "bob-laptop", "bob")
-    customer_id = office.register("Acme", supplier="Old Co",
-                                  address={"street": "1 Way", "city": "Oslo",
-                                           "postal_code": "0150", "country": "NO"})
+    customer_id = office.register(
+        "Acme",
+        supplier="Old Co",
+        address={
+            "street": "1 Way",
+            "city": "Oslo",
+            "postal_code": "0150",
+            "country": "NO",
+        },
+    )
     office.sync(office.edit(customer_id, 0, name="Acme Ltd", description="first"))
     alice.sync(alice.edit(customer_id, 0, name="Acme AS", supplier="Old Co"))
     bob.sync(bob.edit(customer_id, 0, name="Acme Inc", phone="+47 123"))
     bob.sync(bob.edit(customer_id, 0, description="other"))
-    [conflict] = [c for c in customers.get_customer(customer_id).conflicts.values()
-                  if c.field == "name"]
+    [conflict] = [
+        c
+        for c in customers.get_customer(customer_id).conflicts.values()
+        if c.field == "name"
+    ]
     version = customers.version_of(customer_id)
-    office.sync([office.resolve(customer_id, conflict.conflict_id, version, CHOICE_CANDIDATE,
-                                candidate_command_id=conflict.candidates[0]["command_id"])])
+    office.sync(
+        [
+            office.resolve(
+                customer_id,
+                conflict.conflict_id,
+                version,
+                CHOICE_CANDIDATE,
+                candidate_command_id=conflict.candidates[0]["command_id"],
+            )
+        ]
+    )
     office.sync(office.edit(customer_id, customers.version_of(customer_id), name=""))
     return customer_id
 
@@ -48,22 +67,31 @@ def test_a_snapshot_keeps_every_attribute_of_a_customer(customers):
 
 
 def test_a_cold_customer_loads_from_its_snapshot_and_still_answers_its_first_command(
-        customers):
+    customers,
+):
     office = Device(customers, "office", "carol")
     laptop = Device(customers, "laptop", "dave")
     customer_id = uuid.uuid4()
-    register = office.command("RegisterCustomer", customer_id,
-                              {"name": "Acme", "description": "at first"}, None)
+    register = office.command(
+        "RegisterCustomer", customer_id, {"name": "Acme", "description": "at first"}, None
+    )
     [first] = office.sync([register])
     stale = laptop.edit(customer_id, 0, description="from the laptop")  # queued at 0
     for start in range(0, SNAPSHOT_EVERY + 30, 40):
-        office.sync([c for v in range(start, start + 40)
-                     for c in office.edit(customer_id, v, supplier=f"supplier {v}")])
+        office.sync(
+            [
+                c
+                for v in range(start, start + 40)
+                for c in office.edit(customer_id, v, supplier=f"supplier {v}")
+            ]
+        )
     office.sync(office.edit(customer_id, customers.version_of(customer_id), phone="123"))
     customers.snapshot_writer.wait()
     [snapshot] = customers.snapshots.get(customer_id, desc=True, limit=1)
     # taken at the end of the batch that passed SNAPSHOT_EVERY
-    assert SNAPSHOT_EVERY <= snapshot.originator_version < customers.version_of(customer_id)
+    assert (
+        SNAPSHOT_EVERY <= snapshot.originator_version < customers.version_of(customer_id)
+    )
 
     customers.forget([customer_id])  # cold: the next command loads it
     [again] = office.sync([register])
@@ -71,8 +99,11 @@ def test_a_cold_customer_loads_from_its_snapshot_and_still_answers_its_first_com
     changed = {**register, "payload": {"name": "Other"}}
     [reused] = office.sync([changed])
     assert (reused.status, reused.reason) == (Verdict.REJECTED, Reason.COMMAND_ID_REUSED)
-    office.sync(office.edit(customer_id, customers.version_of(customer_id),
-                            description="office's"))
+    office.sync(
+        office.edit(
+            customer_id, customers.version_of(customer_id), description="office's"
+        )
+    )
     [conflicted] = laptop.sync(stale)  # its base value is read from before the snapshot
     assert conflicted.status == Verdict.CONFLICT
     conflict = customers.get_customer(customer_id).conflicts[conflicted.conflict_id]

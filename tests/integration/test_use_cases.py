@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,7 +19,7 @@ from customer_domain.errors import (
 from customer_domain.vocabulary import CHOICE_VALUE, Reason, Verdict
 from tests.devices import Device
 
-NOON = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
+NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -31,14 +31,24 @@ def app():
 
 def test_a_registration_without_ids_derives_them_and_a_resend_names_the_same(app):
     command_id = uuid.uuid4()
-    sent = Registration.of({"client_id": "laptop", "command_id": command_id, "name": "Acme",
-                            "supplier": None})
+    sent = Registration.of(
+        {
+            "client_id": "laptop",
+            "command_id": command_id,
+            "name": "Acme",
+            "supplier": None,
+        }
+    )
     first, again = app.register("carol", sent), app.register("carol", sent)
     assert first.customer_id == uuid.uuid5(REGISTRATIONS_NAMESPACE, str(command_id))
     assert (again.customer_id, again.duplicate) == (first.customer_id, True)
     [event] = app.history(first.customer_id)
     assert (event.issued_at, event.name, event.supplier, event.email) == (
-        NOON, "Acme", None, None)
+        NOON,
+        "Acme",
+        None,
+        None,
+    )
 
 
 def test_a_registration_without_a_command_id_gets_a_new_customer(app):
@@ -55,9 +65,14 @@ def test_a_registration_breaking_a_rule_is_rejected(app):
 
 def test_the_envelope_of_a_customer_command_takes_the_path_and_if_match(app):
     customer_id = Device(app, "office", "carol").register()
-    envelope = app.command_envelope(customer_id, {"type": "ChangeName"}, expected_version=0)
-    assert envelope == {"type": "ChangeName", "base_version": 0,
-                        "customer_id": str(customer_id)}
+    envelope = app.command_envelope(
+        customer_id, {"type": "ChangeName"}, expected_version=0
+    )
+    assert envelope == {
+        "type": "ChangeName",
+        "base_version": 0,
+        "customer_id": str(customer_id),
+    }
 
 
 def test_if_match_is_checked_before_the_body_unless_it_is_a_resend(app):
@@ -68,7 +83,9 @@ def test_if_match_is_checked_before_the_body_unless_it_is_a_resend(app):
         app.command_envelope(customer_id, {"not": "a command"}, expected_version=3)
     assert raised.value.current_version == 0
     office.sync([edit])
-    assert app.command_envelope(customer_id, edit, expected_version=0)["base_version"] == 0
+    assert (
+        app.command_envelope(customer_id, edit, expected_version=0)["base_version"] == 0
+    )
     with pytest.raises(CustomerNotFoundError):
         app.command_envelope(uuid.uuid4(), edit, expected_version=0)
 
@@ -99,8 +116,13 @@ def conflicted(app: Customers) -> tuple[uuid.UUID, uuid.UUID]:
 
 def test_a_resolution_defaults_its_base_to_the_customers_version(app):
     customer_id, conflict_id = conflicted(app)
-    resolution = Resolution(client_id="office", conflict_id=conflict_id,
-                            command_id=uuid.uuid4(), choice=CHOICE_VALUE, value="Both")
+    resolution = Resolution(
+        client_id="office",
+        conflict_id=conflict_id,
+        command_id=uuid.uuid4(),
+        choice=CHOICE_VALUE,
+        value="Both",
+    )
     result = app.resolve("carol", resolution, {conflict_id: customer_id}.get)
     assert (result.status, result.version) == (Verdict.APPLIED, 3)
     event = app.history(customer_id)[-1]
@@ -109,8 +131,12 @@ def test_a_resolution_defaults_its_base_to_the_customers_version(app):
 
 def test_a_conflict_no_customer_has_is_not_found(app):
     customer_id, conflict_id = conflicted(app)
-    stranger = Resolution(client_id="office", conflict_id=uuid.uuid4(),
-                          command_id=uuid.uuid4(), choice="current")
+    stranger = Resolution(
+        client_id="office",
+        conflict_id=uuid.uuid4(),
+        command_id=uuid.uuid4(),
+        choice="current",
+    )
     with pytest.raises(ConflictNotFoundError):
         app.resolve("carol", stranger, lambda _: None)
     with pytest.raises(ConflictNotFoundError):  # the inbox named a customer without it
@@ -120,5 +146,7 @@ def test_a_conflict_no_customer_has_is_not_found(app):
 def test_sync_is_one_verdict_per_command(app):
     office = Device(app, "office", "carol")
     customer_id = office.register()
-    results = app.sync("carol", "office", office.edit(customer_id, 0, name="B", phone="1 2 3"))
+    results = app.sync(
+        "carol", "office", office.edit(customer_id, 0, name="B", phone="1 2 3")
+    )
     assert [r.status for r in results] == [Verdict.APPLIED, Verdict.APPLIED]

@@ -25,7 +25,9 @@ CAUGHT = {"killed", "timeout", "caught by type check"}
 def mutmut(*args: str, cwd: Path = ROOT) -> str:
     done = subprocess.run([*MUTMUT, *args], cwd=cwd, capture_output=True, text=True)
     if done.returncode not in (0, 1) or "Traceback" in done.stderr:
-        raise RuntimeError(f"mutmut {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        raise RuntimeError(
+            f"mutmut {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+        )
     return done.stdout
 
 
@@ -44,7 +46,7 @@ def where(name: str) -> tuple[str, str]:
     ('system.views', 'project'); methods as 'Class.method'."""
     stem = name.rsplit("__mutmut_", 1)[0]
     module = re.split(r"\.x(?=[_ǁ])", stem, maxsplit=1)[0]
-    mangled = stem[len(module) + 2:]
+    mangled = stem[len(module) + 2 :]
     if mangled.startswith("ǁ"):
         cls, method = mangled[1:].split("ǁ", 1)
         return module, f"{cls}.{method}"
@@ -74,7 +76,9 @@ def equivalents(path: Path = EQUIVALENTS) -> set[tuple[str, str, str]]:
         elif inside and line.startswith("| `"):
             cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
             code = [cell.strip("`") for cell in cells[:3]]
-            listed.add((code[0], code[1].replace("\\|", "|"), code[2].replace("\\|", "|")))
+            listed.add(
+                (code[0], code[1].replace("\\|", "|"), code[2].replace("\\|", "|"))
+            )
     return listed
 
 
@@ -94,34 +98,48 @@ def summarise(found: dict[str, str], cwd: Path = ROOT) -> tuple[str, list[tuple]
         survivors.append((name, *key, key in listed))
         if key not in listed:
             unlisted.append(key)
-    lines = ["| module | mutants | killed | survived (equivalent) | no tests | kill rate |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| module | mutants | killed | survived (equivalent) | no tests | kill rate |",
+        "|---|---|---|---|---|---|",
+    ]
     for module, counts in sorted(per_module.items()):
         total = sum(counts.values())
         caught = sum(counts[s] for s in CAUGHT)
         equivalent = sum(1 for s in survivors if s[1].startswith(module + ".") and s[4])
         rate = caught / (total - equivalent) if total > equivalent else 1.0
-        lines.append(f"| {module} | {total} | {caught} | {counts['survived']} "
-                     f"({equivalent}) | {counts['no tests']} | {rate:.1%} |")
+        lines.append(
+            f"| {module} | {total} | {caught} | {counts['survived']} "
+            f"({equivalent}) | {counts['no tests']} | {rate:.1%} |"
+        )
     lines += ["", "Survivors (module.function: original -> mutated):", ""]
-    lines += [f"- {'equivalent' if ok else 'NOT LISTED'}: `{where_}`: `{orig}` -> `{mut}`"
-              for _, where_, orig, mut, ok in survivors]
+    lines += [
+        f"- {'equivalent' if ok else 'NOT LISTED'}: `{where_}`: `{orig}` -> `{mut}`"
+        for _, where_, orig, mut, ok in survivors
+    ]
     return "\n".join(lines), unlisted
 
 
 def main(patterns: list[str]) -> int:
     started = time.monotonic()
-    subprocess.run([*MUTMUT, "run", "--max-children", "2", *patterns], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*MUTMUT, "run", "--max-children", "2", *patterns],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     found = statuses()
     if patterns:
-        found = {n: s for n, s in found.items() if any(fnmatch.fnmatch(n, p) for p in patterns)}
+        found = {
+            n: s for n, s in found.items() if any(fnmatch.fnmatch(n, p) for p in patterns)
+        }
     report, unlisted = summarise(found)
     seconds = time.monotonic() - started
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(f"# Mutation testing ({seconds:.0f} s)\n\n{report}\n")
     print(report)
-    print(f"\n{len(found)} mutants in {seconds:.0f} s; report in {REPORT.relative_to(ROOT)}")
+    print(
+        f"\n{len(found)} mutants in {seconds:.0f} s; report in {REPORT.relative_to(ROOT)}"
+    )
     return 1 if unlisted else 0
 
 

@@ -17,8 +17,9 @@ def test_a_server_killed_under_four_syncing_clients_loses_and_duplicates_nothing
 @pytest.mark.postgres
 def test_the_crash_soak_on_postgres(tmp_path):
     with backend_env("postgres", tmp_path) as env:
-        figures = crash.run(commands=200, kills=2, store_env=env, batch_size=2,
-                            kill_every=(0.05, 0.2))
+        figures = crash.run(
+            commands=200, kills=2, store_env=env, batch_size=2, kill_every=(0.05, 0.2)
+        )
     assert figures["kills"] >= 1
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from customer_domain.commands import Command, Sender
@@ -12,7 +12,7 @@ from customer_domain.merge import Decision, carry_out, decide
 from customer_domain.policy import Policy
 from customer_domain.state import Receipt
 
-T0 = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 class Stream:
@@ -26,10 +26,18 @@ class Stream:
         self.events: list[Customer.Recorded] = []
         self.clock = T0
 
-    def send(self, client_id: str, kind: str, payload: dict[str, Any],
-             base: int | None = None, *, command_id: uuid.UUID | None = None,
-             issued_at: datetime | None = None, author: str | None = None,
-             customer_id: uuid.UUID | None = None) -> Decision:
+    def send(
+        self,
+        client_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        base: int | None = None,
+        *,
+        command_id: uuid.UUID | None = None,
+        issued_at: datetime | None = None,
+        author: str | None = None,
+        customer_id: uuid.UUID | None = None,
+    ) -> Decision:
         self.clock += timedelta(seconds=1)
         command = Command(
             command_id=command_id or uuid.uuid4(),
@@ -40,8 +48,9 @@ class Stream:
             payload=payload,
         )
         sender = Sender(client_id, author or client_id, received_at=self.clock)
-        decision = decide(command, sender, self.customer,
-                          self if self.customer else None, self.policy)
+        decision = decide(
+            command, sender, self.customer, self if self.customer else None, self.policy
+        )
         self.customer = carry_out(decision, command, self.customer)
         if decision.records:
             self.events.append(self.customer.collect_events()[-1])

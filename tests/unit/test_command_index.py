@@ -16,7 +16,10 @@ def test_every_command_is_found_at_its_version_as_the_table_grows():
         index.add(command_id, version)
     for version, command_id in enumerate(ids):
         assert version in set(index.versions_of(command_id))
-    assert sum(1 for c in (uuid.uuid4() for _ in range(2000)) if any(index.versions_of(c))) <= 1
+    assert (
+        sum(1 for c in (uuid.uuid4() for _ in range(2000)) if any(index.versions_of(c)))
+        <= 1
+    )
 
 
 def test_ids_sharing_a_digest_are_all_candidates():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
@@ -17,12 +17,31 @@ from customer_domain.vocabulary import FIELD_OF_COMMAND, REGISTER, RESOLVE
 ADDRESS = {"street": "1 Main St", "city": "Lyon", "postal_code": "69001", "country": "FR"}
 texts = st.text(max_size=8)
 odd_values = st.one_of(
-    st.none(), st.booleans(), st.integers(-3, 3), st.floats(allow_nan=False), texts,
-    st.binary(max_size=4), st.lists(texts, max_size=2), st.just({}), st.just(ADDRESS),
-    st.just({**ADDRESS, "city": 7}), st.just({"street": "x"}),
-    st.sampled_from(["2026-11-26T09:00:00", "2026-11-26T09:00:00Z", "2026-11-26",
-                     "20261126T090000+0100", "{%s}" % uuid.uuid4(), "urn:uuid:%s" % uuid.uuid4(),
-                     uuid.uuid4().hex, *FIELD_OF_COMMAND, REGISTER, RESOLVE]),
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False),
+    texts,
+    st.binary(max_size=4),
+    st.lists(texts, max_size=2),
+    st.just({}),
+    st.just(ADDRESS),
+    st.just({**ADDRESS, "city": 7}),
+    st.just({"street": "x"}),
+    st.sampled_from(
+        [
+            "2026-11-26T09:00:00",
+            "2026-11-26T09:00:00Z",
+            "2026-11-26",
+            "20261126T090000+0100",
+            f"{{{uuid.uuid4()}}}",
+            f"urn:uuid:{uuid.uuid4()}",
+            uuid.uuid4().hex,
+            *FIELD_OF_COMMAND,
+            REGISTER,
+            RESOLVE,
+        ]
+    ),
 ).map(copy.deepcopy)
 
 
@@ -30,27 +49,39 @@ def payloads(kind: str):
     field = FIELD_OF_COMMAND.get(kind)
     if field == "address":
         return st.fixed_dictionaries({field: st.one_of(st.none(), st.just(ADDRESS))}).map(
-            copy.deepcopy)
+            copy.deepcopy
+        )
     if field is not None:
         return st.fixed_dictionaries({field: st.one_of(st.none(), texts)})
     if kind == REGISTER:
-        return st.fixed_dictionaries({"name": texts}, optional={
-            "email": st.one_of(st.none(), texts), "address": st.just(ADDRESS),
-            "supplier": texts})
-    return st.fixed_dictionaries({"conflict_id": st.just(str(uuid.uuid4())),
-                                  "choice": st.sampled_from(["current", "value"])})
+        return st.fixed_dictionaries(
+            {"name": texts},
+            optional={
+                "email": st.one_of(st.none(), texts),
+                "address": st.just(ADDRESS),
+                "supplier": texts,
+            },
+        )
+    return st.fixed_dictionaries(
+        {
+            "conflict_id": st.just(str(uuid.uuid4())),
+            "choice": st.sampled_from(["current", "value"]),
+        }
+    )
 
 
 @st.composite
 def envelopes(draw):
     kind = draw(st.sampled_from([REGISTER, RESOLVE, *FIELD_OF_COMMAND]))
-    zone = draw(st.sampled_from([timezone.utc, timezone(timedelta(hours=-5)), None]))
+    zone = draw(st.sampled_from([UTC, timezone(timedelta(hours=-5)), None]))
     issued = draw(st.datetimes(timezones=st.just(zone)) if zone else st.datetimes())
     envelope = {
-        "command_id": str(draw(st.uuids())), "type": kind,
+        "command_id": str(draw(st.uuids())),
+        "type": kind,
         "customer_id": str(draw(st.uuids())),
         "base_version": None if kind == REGISTER else draw(st.integers(0, 50)),
-        "issued_at": issued.isoformat(), "payload": draw(payloads(kind)),
+        "issued_at": issued.isoformat(),
+        "payload": draw(payloads(kind)),
     }
     if kind == REGISTER and draw(st.booleans()):
         del envelope["base_version"]
@@ -62,8 +93,11 @@ def damaged(draw):
     """An envelope with a few keys (of it or of its payload) removed, added or replaced."""
     envelope = draw(envelopes())
     for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):
-        target = envelope["payload"] if draw(st.booleans()) and isinstance(
-            envelope.get("payload"), dict) else envelope
+        target = (
+            envelope["payload"]
+            if draw(st.booleans()) and isinstance(envelope.get("payload"), dict)
+            else envelope
+        )
         key = draw(st.sampled_from([*target, "extra"]))
         if draw(st.integers(0, 4)) == 0:
             target.pop(key, None)
@@ -113,8 +147,13 @@ def test_every_well_formed_change_and_registration_is_read_plainly(envelope):
 
 
 def test_what_is_not_plain_is_still_read_by_the_schema():
-    envelope = {"command_id": uuid.uuid4(), "type": "ChangeName",
-                "customer_id": str(uuid.uuid4()), "base_version": 1,
-                "issued_at": datetime.now(timezone.utc).isoformat(), "payload": {"name": "A"}}
+    envelope = {
+        "command_id": uuid.uuid4(),
+        "type": "ChangeName",
+        "customer_id": str(uuid.uuid4()),
+        "base_version": 1,
+        "issued_at": datetime.now(UTC).isoformat(),
+        "payload": {"name": "A"},
+    }
     assert plain_command(envelope) is None
     assert as_command(envelope) == COMMAND_SCHEMA.load(envelope)

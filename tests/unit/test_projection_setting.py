@@ -15,12 +15,21 @@ def test_the_server_projects_in_a_process_of_its_own_by_default(tmp_path: Path):
 
 
 def test_an_in_memory_store_projects_in_a_thread():
-    config = settings.read({"AUTH_TOKENS": "t=alice",
-                            "PERSISTENCE_MODULE": "eventsourcing.popo"}, Path("."))
+    config = settings.read(
+        {"AUTH_TOKENS": "t=alice", "PERSISTENCE_MODULE": "eventsourcing.popo"}, Path(".")
+    )
     assert config.projection == "threads"
 
 
 def test_a_process_cannot_follow_an_in_memory_store():
-    with pytest.raises(settings.SettingError, match="PROJECTION: 'process' needs a store"):
-        settings.read({"AUTH_TOKENS": "t=alice", "PERSISTENCE_MODULE": "eventsourcing.popo",
-                       "PROJECTION": "process"}, Path("."))
+    with pytest.raises(
+        settings.SettingError, match="PROJECTION: 'process' needs a store"
+    ):
+        settings.read(
+            {
+                "AUTH_TOKENS": "t=alice",
+                "PERSISTENCE_MODULE": "eventsourcing.popo",
+                "PROJECTION": "process",
+            },
+            Path("."),
+        )

@@ -19,14 +19,36 @@ from customer_domain.vocabulary import (
 
 def test_the_stored_strings_do_not_change():
     assert COMMAND_TYPES == (
-        "RegisterCustomer", "ChangeName", "ChangeEmail", "ChangePhone", "ChangeAddress",
-        "ChangeSupplier", "ChangeDescription", "ChangeStatus", "ResolveConflict")
-    assert VERDICTS == ("applied", "merged", "unchanged", "conflict", "superseded",
-                        "rejected")
+        "RegisterCustomer",
+        "ChangeName",
+        "ChangeEmail",
+        "ChangePhone",
+        "ChangeAddress",
+        "ChangeSupplier",
+        "ChangeDescription",
+        "ChangeStatus",
+        "ResolveConflict",
+    )
+    assert VERDICTS == (
+        "applied",
+        "merged",
+        "unchanged",
+        "conflict",
+        "superseded",
+        "rejected",
+    )
     assert {value for name, value in vars(Reason).items() if name.isupper()} == {
-        "customer_not_found", "customer_exists", "command_id_reused",
-        "base_version_ahead", "invalid_value", "customer_closed", "concurrent_edit",
-        "overwrote_concurrent_edit", "conflict_not_found", "conflict_already_resolved"}
+        "customer_not_found",
+        "customer_exists",
+        "command_id_reused",
+        "base_version_ahead",
+        "invalid_value",
+        "customer_closed",
+        "concurrent_edit",
+        "overwrote_concurrent_edit",
+        "conflict_not_found",
+        "conflict_already_resolved",
+    }
     assert vocabulary.POLICIES == ("manual", "last-writer-wins", "first-sync-wins")
 
 
@@ -37,5 +59,6 @@ def test_every_field_has_its_command_and_back():
 
 def test_the_vocabulary_imports_nothing():
     tree = ast.parse(Path(vocabulary.__file__).read_text())
-    assert not [node for node in ast.walk(tree)
-                if isinstance(node, ast.Import | ast.ImportFrom)]
+    assert not [
+        node for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
+    ]

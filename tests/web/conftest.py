@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -22,8 +22,9 @@ class Api:
         return Api(self.client, token)
 
     def get(self, path, **kwargs):
-        return self.client.get(path, headers={**self.headers, **kwargs.pop("headers", {})},
-                               **kwargs)
+        return self.client.get(
+            path, headers={**self.headers, **kwargs.pop("headers", {})}, **kwargs
+        )
 
     def post(self, path, body=None, **kwargs):
         headers = {**self.headers, **kwargs.pop("headers", {})}
@@ -32,15 +33,23 @@ class Api:
         return self.client.post(path, headers=headers, **kwargs)
 
     def register(self, name="Acme", client_id="laptop-a", **values) -> str:
-        response = self.post("/customers", {"client_id": client_id, "name": name, **values})
+        response = self.post(
+            "/customers", {"client_id": client_id, "name": name, **values}
+        )
         assert response.status_code == 201, response.json
         return response.json["customer_id"]
 
 
 def command(kind, customer_id, payload, base, **extra):
-    return {"command_id": str(uuid.uuid4()), "type": kind, "customer_id": str(customer_id),
-            "base_version": base, "issued_at": datetime.now(timezone.utc).isoformat(),
-            "payload": payload, **extra}
+    return {
+        "command_id": str(uuid.uuid4()),
+        "type": kind,
+        "customer_id": str(customer_id),
+        "base_version": base,
+        "issued_at": datetime.now(UTC).isoformat(),
+        "payload": payload,
+        **extra,
+    }
 
 
 @pytest.fixture

@@ -11,8 +11,12 @@ from web import schemas
 
 
 def test_registering_answers_201_with_location_and_a_resend_200(api):
-    body = {"client_id": "laptop-a", "command_id": str(uuid.uuid4()), "name": "Acme",
-            "email": "desk@acme.example"}
+    body = {
+        "client_id": "laptop-a",
+        "command_id": str(uuid.uuid4()),
+        "name": "Acme",
+        "email": "desk@acme.example",
+    }
     created = api.post("/customers", body)
     assert created.status_code == 201
     assert created.headers["Location"] == f"/customers/{created.json['customer_id']}"
@@ -24,25 +28,41 @@ def test_registering_answers_201_with_location_and_a_resend_200(api):
 
 def test_registering_an_existing_customer_is_409(api):
     customer_id = api.register()
-    response = api.post("/customers", {"client_id": "laptop-a", "customer_id": customer_id,
-                                       "name": "Other"})
+    response = api.post(
+        "/customers",
+        {"client_id": "laptop-a", "customer_id": customer_id, "name": "Other"},
+    )
     assert response.status_code == 409
     assert response.json["result"]["reason"] == "customer_exists"
 
 
-@pytest.mark.parametrize(("change", "reason"), [
-    ({"email": "not an address"}, "invalid_value"),
-    ({"name": "Different"}, "command_id_reused"),
-])
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"email": "not an address"}, "invalid_value"),
+        ({"name": "Different"}, "command_id_reused"),
+    ],
+)
 def test_a_refused_registration_is_422_carrying_its_result(api, change, reason):
     command_id = str(uuid.uuid4())
     if reason == "command_id_reused":
-        api.post("/customers", {"client_id": "laptop-a", "command_id": command_id,
-                                "customer_id": str(uuid.uuid4()), "name": "Acme"})
-        change = {**change, "customer_id": api.get("/customers").json["items"][0][
-            "customer_id"]}
-    response = api.post("/customers", {"client_id": "laptop-a", "command_id": command_id,
-                                       "name": "Acme", **change})
+        api.post(
+            "/customers",
+            {
+                "client_id": "laptop-a",
+                "command_id": command_id,
+                "customer_id": str(uuid.uuid4()),
+                "name": "Acme",
+            },
+        )
+        change = {
+            **change,
+            "customer_id": api.get("/customers").json["items"][0]["customer_id"],
+        }
+    response = api.post(
+        "/customers",
+        {"client_id": "laptop-a", "command_id": command_id, "name": "Acme", **change},
+    )
     assert response.status_code == 422
     assert response.json["result"]["reason"] == reason
 
@@ -56,18 +76,26 @@ def one(customer_id, kind="ChangeName", payload=None, **extra):
 
 def test_if_match_with_the_current_version_applies(api):
     customer_id = api.register()
-    response = api.post(f"/customers/{customer_id}/commands", one(customer_id),
-                        headers={"If-Match": '"0"'})
+    response = api.post(
+        f"/customers/{customer_id}/commands",
+        one(customer_id),
+        headers={"If-Match": '"0"'},
+    )
     assert (response.status_code, response.json["status"], response.json["version"]) == (
-        200, "applied", 1)
+        200,
+        "applied",
+        1,
+    )
 
 
 def test_if_match_with_another_version_is_412_and_nothing_is_merged(api):
     customer_id = api.register()
     api.post(f"/customers/{customer_id}/commands", one(customer_id, base_version=0))
-    response = api.post(f"/customers/{customer_id}/commands",
-                        one(customer_id, "ChangeSupplier", {"supplier": "S"}),
-                        headers={"If-Match": '"0"'})
+    response = api.post(
+        f"/customers/{customer_id}/commands",
+        one(customer_id, "ChangeSupplier", {"supplier": "S"}),
+        headers={"If-Match": '"0"'},
+    )
     assert (response.status_code, response.json["current_version"]) == (412, 1)
     assert api.get(f"/customers/{customer_id}").json["supplier"] is None
 
@@ -75,35 +103,57 @@ def test_if_match_with_another_version_is_412_and_nothing_is_merged(api):
 def test_if_match_is_checked_before_the_body(api):
     customer_id = api.register()
     api.post(f"/customers/{customer_id}/commands", one(customer_id, base_version=0))
-    response = api.post(f"/customers/{customer_id}/commands", {"nonsense": True},
-                        headers={"If-Match": '"0"'})
+    response = api.post(
+        f"/customers/{customer_id}/commands",
+        {"nonsense": True},
+        headers={"If-Match": '"0"'},
+    )
     assert response.status_code == 412
 
 
 def test_a_resent_command_answers_its_duplicate_whatever_if_match_says(api):
     customer_id = api.register()
     body = one(customer_id)
-    first = api.post(f"/customers/{customer_id}/commands", body,
-                     headers={"If-Match": '"0"'}).json
-    again = api.post(f"/customers/{customer_id}/commands", body, headers={"If-Match": '"0"'})
+    first = api.post(
+        f"/customers/{customer_id}/commands", body, headers={"If-Match": '"0"'}
+    ).json
+    again = api.post(
+        f"/customers/{customer_id}/commands", body, headers={"If-Match": '"0"'}
+    )
     assert (again.status_code, again.json["duplicate"], again.json["version"]) == (
-        200, True, first["version"])
+        200,
+        True,
+        first["version"],
+    )
 
 
 @pytest.mark.parametrize("header", ["0", '"abc"', '"1", "2"', "*"])
 def test_a_malformed_if_match_is_400(api, header):
     customer_id = api.register()
-    response = api.post(f"/customers/{customer_id}/commands", one(customer_id),
-                        headers={"If-Match": header})
+    response = api.post(
+        f"/customers/{customer_id}/commands",
+        one(customer_id),
+        headers={"If-Match": header},
+    )
     assert response.status_code == 400
 
 
 def test_commands_on_an_unknown_customer_are_404(api):
     customer_id = str(uuid.uuid4())
-    assert api.post(f"/customers/{customer_id}/commands",
-                    one(customer_id, base_version=0)).status_code == 404
-    assert api.post(f"/customers/{customer_id}/commands", one(customer_id),
-                    headers={"If-Match": '"0"'}).status_code == 404
+    assert (
+        api.post(
+            f"/customers/{customer_id}/commands", one(customer_id, base_version=0)
+        ).status_code
+        == 404
+    )
+    assert (
+        api.post(
+            f"/customers/{customer_id}/commands",
+            one(customer_id),
+            headers={"If-Match": '"0"'},
+        ).status_code
+        == 404
+    )
 
 
 def test_the_body_cannot_name_another_customer_than_the_path(api):
@@ -122,8 +172,9 @@ def test_views_are_paged_by_cursor(api):
     assert (empty["items"], empty["next"], empty["position"]) == ([], rest["next"], 3)
 
 
-@pytest.mark.parametrize("query", ["limit=0", "limit=1001", "since=-1", "since=abc",
-                                   "colour=red"])
+@pytest.mark.parametrize(
+    "query", ["limit=0", "limit=1001", "since=-1", "since=abc", "colour=red"]
+)
 def test_a_bad_page_request_is_422(api, query):
     assert api.get(f"/customers?{query}").status_code == 422
 
@@ -142,7 +193,8 @@ def test_history_is_read_from_the_event_store(api):
     history = api.get(f"/customers/{customer_id}/history").json
     assert schemas.History().validate(history) == {}
     assert [(e["type"], e["status"], e["changes"]) for e in history["events"][1:]] == [
-        ("NameChanged", "applied", {"name": "Beta"})]
+        ("NameChanged", "applied", {"name": "Beta"})
+    ]
     assert api.get(f"/customers/{uuid.uuid4()}/history").status_code == 404
 
 

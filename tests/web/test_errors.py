@@ -8,10 +8,20 @@ from eventsourcing.persistence import OperationalError
 from tests.web.conftest import command
 
 
-@pytest.mark.parametrize("body", [
-    b"{", b"[1, 2]", b'"text"', b"null", b"\xff\xfe{}", b'{"client_id": NaN}',
-    b'{"a": Infinity}', b"[" * 100_000 + b"]" * 100_000, b'{"client_id": "\\ud800"}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"{",
+        b"[1, 2]",
+        b'"text"',
+        b"null",
+        b"\xff\xfe{}",
+        b'{"client_id": NaN}',
+        b'{"a": Infinity}',
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"client_id": "\\ud800"}',
+    ],
+)
 def test_a_body_that_is_not_a_json_object_is_400(api, body):
     response = api.post("/sync", data=body, content_type="application/json")
     assert response.status_code == 400
@@ -34,19 +44,27 @@ def test_a_busy_store_is_503_with_retry_after(api, monkeypatch):
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(deployment.customers, "submit", busy)
-    response = api.post("/sync", {"client_id": "laptop-a", "commands": [
-        command("ChangeName", customer_id, {"name": "Beta"}, 0)]})
+    response = api.post(
+        "/sync",
+        {
+            "client_id": "laptop-a",
+            "commands": [command("ChangeName", customer_id, {"name": "Beta"}, 0)],
+        },
+    )
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
 
 
-@pytest.mark.parametrize(("headers", "error"), [
-    ({}, None),
-    ({"Authorization": "Basic YWxpY2U6c2VjcmV0"}, None),
-    ({"Authorization": "Bearer"}, None),
-    ({"Authorization": "Bearer not-a-token"}, "invalid_token"),
-    ({"Authorization": "Bearer alice-token-revoked"}, "invalid_token"),
-])
+@pytest.mark.parametrize(
+    ("headers", "error"),
+    [
+        ({}, None),
+        ({"Authorization": "Basic YWxpY2U6c2VjcmV0"}, None),
+        ({"Authorization": "Bearer"}, None),
+        ({"Authorization": "Bearer not-a-token"}, "invalid_token"),
+        ({"Authorization": "Bearer alice-token-revoked"}, "invalid_token"),
+    ],
+)
 def test_missing_malformed_and_unknown_tokens_are_401(api, headers, error):
     response = api.client.get("/customers", headers=headers)
     assert response.status_code == 401
@@ -69,8 +87,10 @@ def test_hostile_requests_get_their_clear_answers(api):
         assert response.status_code == status, (what, response.status_code, response.text)
         if verdicts:
             results = response.json["results"]
-            assert [f"{r['status']} duplicate" if r["duplicate"] else r["status"]
-                    for r in results] == verdicts, what
+            assert [
+                f"{r['status']} duplicate" if r["duplicate"] else r["status"]
+                for r in results
+            ] == verdicts, what
             first_version = {}
             for result in results:  # a re-sent command answers its first version
                 first = first_version.setdefault(result["command_id"], result["version"])
@@ -79,8 +99,9 @@ def test_hostile_requests_get_their_clear_answers(api):
             assert response.mimetype == "application/problem+json", what
 
 
-@pytest.mark.parametrize("query", ["since=99999999999999999999",
-                                   "min_position=9223372036854775808"])
+@pytest.mark.parametrize(
+    "query", ["since=99999999999999999999", "min_position=9223372036854775808"]
+)
 def test_positions_beyond_what_a_store_holds_are_422(api, query):
     customer_id = api.register()
     path = "/customers" if query.startswith("since") else f"/customers/{customer_id}"
@@ -89,8 +110,9 @@ def test_positions_beyond_what_a_store_holds_are_422(api, query):
     assert response.mimetype == "application/problem+json"
 
 
-@pytest.mark.parametrize("issued_at", ["0001-01-01T00:00:00+00:01",
-                                       "9999-12-31T23:59:59-00:01"])
+@pytest.mark.parametrize(
+    "issued_at", ["0001-01-01T00:00:00+00:01", "9999-12-31T23:59:59-00:01"]
+)
 def test_a_time_utc_cannot_hold_is_422(api, issued_at):
     customer_id = api.register()
     edit = command("ChangeName", customer_id, {"name": "Beta"}, 0, issued_at=issued_at)

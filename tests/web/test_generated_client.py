@@ -11,7 +11,7 @@ import subprocess
 import sys
 import typing
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -27,9 +27,23 @@ def generated(api, tmp_path, monkeypatch):
     document.write_text(json.dumps(api.client.get("/openapi.json").json))
     config.write_text(json.dumps({"post_hooks": []}))
     package = tmp_path / "generated_client"
-    done = subprocess.run([str(GENERATOR), "generate", "--path", str(document), "--meta",
-                           "none", "--output-path", str(package), "--config", str(config)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            str(GENERATOR),
+            "generate",
+            "--path",
+            str(document),
+            "--meta",
+            "none",
+            "--output-path",
+            str(package),
+            "--config",
+            str(config),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Warning" not in done.stdout + done.stderr, done.stdout + done.stderr
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -112,7 +126,7 @@ def test_the_story_plays_through_the_generated_client(generated, api):
         ),
     )
     assert isinstance(again, Problem) and isinstance(again.result, PositionedResult)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     paris = Address(
         street="1 Rue de Rivoli", city="Paris", postal_code="75001", country="FR"
     )
