@@ -63,13 +63,14 @@ def render(results: dict, plot_name: str) -> str:
         "Batches of 500 mixed commands over the customers, a tenth from stale bases. "
         "Baselines: the raw library on the same store, (a) one event per `save()`, "
         "(b) 500 events per `save()`. B2 is end to end over HTTP (`customers-server`, "
-        "two client threads, the same workload), the server as it ships ("
+        "two client threads, the same workload), the server "
         + (
-            "its projector a child process it prompts after each save"
+            "as it ships (its projector a child process it prompts after each save)"
             if r.get("B2", {}).get("server_projection") == "process"
-            else "projecting the read model in a thread of its own"
+            else "projecting the read model in a thread of its own (measured before "
+            "the server's projector became a child process)"
         )
-        + "); B2-apart runs the server with its projection off and "
+        + "; B2-apart runs the server with its projection off and "
         "`python -m system project` as a second process.",
         "",
         "(c) is a floor rather than a target: the raw library recording this "
