@@ -5,7 +5,10 @@ from __future__ import annotations
 import threading
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
+from application.intake import ConcurrencyError, Intake
+from customer_domain.errors import VersionMismatchError
 from tests.devices import Device
 
 
@@ -195,3 +198,95 @@ def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
     ]
     if first.saves_across_customers:
         assert saves[before:] == [19, 1]
+
+
+def test_a_strict_command_on_a_customer_that_moved_on_is_refused(customers):
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    office.sync(office.edit(customer_id, 0, name="Beta"))
+    with pytest.raises(VersionMismatchError) as refused:
+        customers.submit(
+            "laptop", "dave", office.edit(customer_id, 0, phone="123"), expected_version=0
+        )
+    assert refused.value.current_version == 1
+    assert len(customers.history(customer_id)) == 2
+
+
+def test_a_customer_that_changes_under_every_attempt_is_given_up_after_the_last(
+    customers, monkeypatch
+):
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    attempts = []
+
+    def always_overtaken(*objs, **kwargs):
+        attempts.append(objs)
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(customers, "save", always_overtaken)
+    monkeypatch.setattr("application.intake.time.sleep", lambda seconds: None)
+    with pytest.raises(ConcurrencyError, match=str(customer_id)):
+        office.sync(office.edit(customer_id, 0, name="Beta"))
+    assert len(attempts) == Intake.MAX_ATTEMPTS
+
+
+def test_the_customer_the_store_names_as_overtaken_is_the_only_one_decided_again(
+    customers, monkeypatch
+):
+    """PostgreSQL names the row it could not insert: the others save at once."""
+    if not customers.saves_across_customers:
+        pytest.skip("the store saves one customer at a time")
+    office = Device(customers, "office", "carol")
+    named, other = office.register("Named"), office.register("Other")
+    save, saves = customers.save, []
+
+    def refused_once_naming_one(*objs, **kwargs):
+        saves.append(objs)
+        if len(saves) == 1:
+            msg = (
+                'duplicate key value violates unique constraint "stored_events_pkey"\n'
+                f"DETAIL:  Key (originator_id, originator_version)=({named}, 1) "
+                "already exists."
+            )
+            raise IntegrityError(msg)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(customers, "save", refused_once_naming_one)
+    results = office.sync(
+        office.edit(named, 0, supplier="A") + office.edit(other, 0, supplier="B")
+    )
+    assert [(r.status, r.version) for r in results] == [("applied", 1), ("applied", 1)]
+    # the two together; the other's event alone; the named one decided again
+    assert [len(objs) for objs in saves] == [2, 1, 1]
+    assert saves[1][0].originator_id == other
+    assert [obj.id for obj in saves[2]] == [named]
+
+
+def test_a_customer_with_nothing_to_record_is_not_decided_again_for_another(
+    store_env, make_customers, monkeypatch
+):
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+        pytest.skip("an in-memory store cannot be shared by two applications")
+    first, second = make_customers(), make_customers()
+    if not first.saves_across_customers:
+        pytest.skip("the store saves one customer at a time")
+    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    hot, quiet = alice.register("Hot"), alice.register("Quiet")
+    resent = alice.edit(quiet, 0, name="Quieter")
+    alice.sync(resent)
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:
+            bob.sync(bob.edit(hot, 0, name="Bob's name"))
+        saves.append(objs)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync(alice.edit(hot, 0, supplier="A") + resent)
+    assert [(r.status, r.version, r.duplicate) for r in results] == [
+        ("merged", 2, False),
+        ("applied", 1, True),  # a re-sent command: nothing to record
+    ]
+    # the two; the quiet one's (no) events; the hot one decided again
+    assert [len(objs) for objs in saves] == [2, 0, 1]
