@@ -290,3 +290,29 @@ def test_a_customer_with_nothing_to_record_is_not_decided_again_for_another(
     ]
     # the two; the quiet one's (no) events; the hot one decided again
     assert [len(objs) for objs in saves] == [2, 0, 1]
+
+
+def test_a_store_that_saves_one_customer_at_a_time_decides_again_only_the_one_that_lost(
+    customers, monkeypatch
+):
+    """As on EventStoreDB, whose appends hold one stream each."""
+    monkeypatch.setattr(customers, "saves_across_customers", False)
+    office = Device(customers, "office", "carol")
+    first, lost, last = (office.register(name) for name in ("First", "Lost", "Last"))
+    save, saves = customers.save, []
+
+    def refused_once_for_one(*objs, **kwargs):
+        saves.append([obj.id for obj in objs])
+        if saves.count([lost]) == 1 and objs[0].id == lost:
+            raise IntegrityError("UNIQUE constraint failed")
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(customers, "save", refused_once_for_one)
+    results = office.sync(
+        [c for cid in (first, lost, last) for c in office.edit(cid, 0, supplier="A")]
+    )
+    assert [(r.customer_id, r.status, r.version) for r in results] == [
+        (cid, "applied", 1) for cid in (first, lost, last)
+    ]
+    assert saves == [[first], [lost], [last], [lost]]
+    assert [len(customers.history(cid)) for cid in (first, lost, last)] == [2, 2, 2]
