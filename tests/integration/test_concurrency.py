@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
 from eventsourcing.persistence import IntegrityError
@@ -316,3 +317,11 @@ def test_a_store_that_saves_one_customer_at_a_time_decides_again_only_the_one_th
     ]
     assert saves == [[first], [lost], [last], [lost]]
     assert [len(customers.history(cid)) for cid in (first, lost, last)] == [2, 2, 2]
+
+
+def test_a_strict_registration_of_a_new_customer_is_decided(customers):
+    office = Device(customers, "office", "carol")
+    customer_id = uuid.uuid4()
+    register = office.command("RegisterCustomer", customer_id, {"name": "Acme"}, None)
+    [result] = customers.submit("office", "carol", [register], expected_version=0)
+    assert (result.status, result.version) == ("applied", 0)
