@@ -325,3 +325,30 @@ def test_a_strict_registration_of_a_new_customer_is_decided(customers):
     register = office.command("RegisterCustomer", customer_id, {"name": "Acme"}, None)
     [result] = customers.submit("office", "carol", [register], expected_version=0)
     assert (result.status, result.version) == ("applied", 0)
+
+
+def test_customers_named_overtaken_one_after_another_are_all_decided_again(
+    customers, monkeypatch
+):
+    if not customers.saves_across_customers:
+        pytest.skip("the store saves one customer at a time")
+    office = Device(customers, "office", "carol")
+    first, second, calm = (office.register(name) for name in ("One", "Two", "Calm"))
+    save, saves = customers.save, []
+
+    def refused_naming(*objs, **kwargs):
+        saves.append(objs)
+        if len(saves) <= 2:  # the first save names one, the second the other
+            named = (first, second)[len(saves) - 1]
+            msg = f"Key (originator_id, originator_version)=({named}, 1) already exists."
+            raise IntegrityError(msg)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(customers, "save", refused_naming)
+    results = office.sync(
+        [c for cid in (first, second, calm) for c in office.edit(cid, 0, phone="123")]
+    )
+    assert [(r.status, r.version) for r in results] == [("applied", 1)] * 3
+    # all three; the two not named; the calm one; the two named, decided again
+    assert [len(objs) for objs in saves] == [3, 2, 1, 2]
+    assert {obj.id for obj in saves[3]} == {first, second}
