@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import threading
+import uuid
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
+from application.intake import ConcurrencyError, Intake
+from customer_domain.errors import VersionMismatchError
 from tests.devices import Device
 
 
@@ -195,3 +199,156 @@ def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
     ]
     if first.saves_across_customers:
         assert saves[before:] == [19, 1]
+
+
+def test_a_strict_command_on_a_customer_that_moved_on_is_refused(customers):
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    office.sync(office.edit(customer_id, 0, name="Beta"))
+    with pytest.raises(VersionMismatchError) as refused:
+        customers.submit(
+            "laptop", "dave", office.edit(customer_id, 0, phone="123"), expected_version=0
+        )
+    assert refused.value.current_version == 1
+    assert len(customers.history(customer_id)) == 2
+
+
+def test_a_customer_that_changes_under_every_attempt_is_given_up_after_the_last(
+    customers, monkeypatch
+):
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    attempts = []
+
+    def always_overtaken(*objs, **kwargs):
+        attempts.append(objs)
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(customers, "save", always_overtaken)
+    monkeypatch.setattr("application.intake.time.sleep", lambda seconds: None)
+    with pytest.raises(ConcurrencyError, match=str(customer_id)):
+        office.sync(office.edit(customer_id, 0, name="Beta"))
+    assert len(attempts) == Intake.MAX_ATTEMPTS
+
+
+def test_the_customer_the_store_names_as_overtaken_is_the_only_one_decided_again(
+    customers, monkeypatch
+):
+    """PostgreSQL names the row it could not insert: the others save at once."""
+    if not customers.saves_across_customers:
+        pytest.skip("the store saves one customer at a time")
+    office = Device(customers, "office", "carol")
+    named, other = office.register("Named"), office.register("Other")
+    save, saves = customers.save, []
+
+    def refused_once_naming_one(*objs, **kwargs):
+        saves.append(objs)
+        if len(saves) == 1:
+            msg = (
+                'duplicate key value violates unique constraint "stored_events_pkey"\n'
+                f"DETAIL:  Key (originator_id, originator_version)=({named}, 1) "
+                "already exists."
+            )
+            raise IntegrityError(msg)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(customers, "save", refused_once_naming_one)
+    results = office.sync(
+        office.edit(named, 0, supplier="A") + office.edit(other, 0, supplier="B")
+    )
+    assert [(r.status, r.version) for r in results] == [("applied", 1), ("applied", 1)]
+    # the two together; the other's event alone; the named one decided again
+    assert [len(objs) for objs in saves] == [2, 1, 1]
+    assert saves[1][0].originator_id == other
+    assert [obj.id for obj in saves[2]] == [named]
+
+
+def test_a_customer_with_nothing_to_record_is_not_decided_again_for_another(
+    store_env, make_customers, monkeypatch
+):
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+        pytest.skip("an in-memory store cannot be shared by two applications")
+    first, second = make_customers(), make_customers()
+    if not first.saves_across_customers:
+        pytest.skip("the store saves one customer at a time")
+    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    hot, quiet = alice.register("Hot"), alice.register("Quiet")
+    resent = alice.edit(quiet, 0, name="Quieter")
+    alice.sync(resent)
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:
+            bob.sync(bob.edit(hot, 0, name="Bob's name"))
+        saves.append(objs)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync(alice.edit(hot, 0, supplier="A") + resent)
+    assert [(r.status, r.version, r.duplicate) for r in results] == [
+        ("merged", 2, False),
+        ("applied", 1, True),  # a re-sent command: nothing to record
+    ]
+    # the two; the quiet one's (no) events; the hot one decided again
+    assert [len(objs) for objs in saves] == [2, 0, 1]
+
+
+def test_a_store_that_saves_one_customer_at_a_time_decides_again_only_the_one_that_lost(
+    customers, monkeypatch
+):
+    """As on EventStoreDB, whose appends hold one stream each."""
+    monkeypatch.setattr(customers, "saves_across_customers", False)
+    office = Device(customers, "office", "carol")
+    first, lost, last = (office.register(name) for name in ("First", "Lost", "Last"))
+    save, saves = customers.save, []
+
+    def refused_once_for_one(*objs, **kwargs):
+        saves.append([obj.id for obj in objs])
+        if saves.count([lost]) == 1 and objs[0].id == lost:
+            raise IntegrityError("UNIQUE constraint failed")
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(customers, "save", refused_once_for_one)
+    results = office.sync(
+        [c for cid in (first, lost, last) for c in office.edit(cid, 0, supplier="A")]
+    )
+    assert [(r.customer_id, r.status, r.version) for r in results] == [
+        (cid, "applied", 1) for cid in (first, lost, last)
+    ]
+    assert saves == [[first], [lost], [last], [lost]]
+    assert [len(customers.history(cid)) for cid in (first, lost, last)] == [2, 2, 2]
+
+
+def test_a_strict_registration_of_a_new_customer_is_decided(customers):
+    office = Device(customers, "office", "carol")
+    customer_id = uuid.uuid4()
+    register = office.command("RegisterCustomer", customer_id, {"name": "Acme"}, None)
+    [result] = customers.submit("office", "carol", [register], expected_version=0)
+    assert (result.status, result.version) == ("applied", 0)
+
+
+def test_customers_named_overtaken_one_after_another_are_all_decided_again(
+    customers, monkeypatch
+):
+    if not customers.saves_across_customers:
+        pytest.skip("the store saves one customer at a time")
+    office = Device(customers, "office", "carol")
+    first, second, calm = (office.register(name) for name in ("One", "Two", "Calm"))
+    save, saves = customers.save, []
+
+    def refused_naming(*objs, **kwargs):
+        saves.append(objs)
+        if len(saves) <= 2:  # the first save names one, the second the other
+            named = (first, second)[len(saves) - 1]
+            msg = f"Key (originator_id, originator_version)=({named}, 1) already exists."
+            raise IntegrityError(msg)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(customers, "save", refused_naming)
+    results = office.sync(
+        [c for cid in (first, second, calm) for c in office.edit(cid, 0, phone="123")]
+    )
+    assert [(r.status, r.version) for r in results] == [("applied", 1)] * 3
+    # all three; the two not named; the calm one; the two named, decided again
+    assert [len(objs) for objs in saves] == [3, 2, 1, 2]
+    assert {obj.id for obj in saves[3]} == {first, second}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from array import array
 
 import pytest
 
@@ -58,3 +59,40 @@ def test_versions_are_indexed_in_order():
     index.add(uuid.uuid4(), 0)
     with pytest.raises(ValueError, match="version 2 recorded after 0"):
         index.add(uuid.uuid4(), 2)
+
+
+def test_an_empty_index_holds_no_command():
+    assert list(CommandIndex().versions_of(uuid.uuid4())) == []
+
+
+def test_the_digest_of_an_id_is_part_of_the_stored_format():
+    # Snapshots keep the digests: an id must digest as it did when they were taken.
+    assert digest(uuid.UUID("12345678-1234-5678-1234-567812345678")) == 1231705491
+
+
+def test_indexes_are_equal_only_when_their_digests_and_tables_are():
+    first, second = uuid.UUID(int=1), uuid.UUID(int=2)
+    while digest(second) % 8 != digest(first) % 8:  # the same slot, another digest
+        second = uuid.UUID(int=second.int + 1)
+    one, other = CommandIndex(), CommandIndex()
+    one.add(first, 0)
+    other.add(second, 0)
+    assert one.slots == other.slots
+    assert one != other
+    assert CommandIndex() != one
+    assert CommandIndex() == CommandIndex()
+    assert one != (one.digests, one.slots)
+
+
+def test_the_stored_bytes_are_little_endian_on_any_machine(monkeypatch):
+    index = CommandIndex()
+    for version in range(20):
+        index.add(uuid.UUID(int=version), version)
+    digests, slots = index.as_bytes()
+    assert digests == b"".join(d.to_bytes(4, "little") for d in index.digests)
+    monkeypatch.setattr("customer_domain.command_index._ENDIAN_SWAP", True)
+    kept = (array("I", index.digests), array("I", index.slots))
+    swapped = index.as_bytes()  # the path a big-endian machine takes
+    assert (index.digests, index.slots) == kept  # swapped in a copy
+    assert swapped != (digests, slots)
+    assert CommandIndex.from_bytes(*swapped) == index

@@ -257,6 +257,21 @@ def test_command_id_reused_for_another_command_is_refused():
     )
 
 
+def test_command_id_reused_with_another_issued_at_is_refused():
+    stream = registered()
+    command_id = uuid.uuid4()
+    stream.send("a", "ChangeName", name("Beta"), 0, command_id=command_id, issued_at=T0)
+    again = stream.send(
+        "a",
+        "ChangeName",
+        name("Beta"),
+        0,
+        command_id=command_id,
+        issued_at=T0 + timedelta(seconds=1),
+    )
+    assert (again.status, again.reason) == ("rejected", "command_id_reused")
+
+
 def conflicted() -> tuple[Stream, uuid.UUID, uuid.UUID]:
     stream = registered()
     stream.send("b", "ChangeName", name("Gamma"), 0)
