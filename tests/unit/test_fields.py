@@ -65,3 +65,19 @@ def test_addresses_outside_the_plain_form_go_to_email_validator(address):
 def test_unicode_addresses_are_still_judged_by_email_validator():
     assert not plainly_valid_email("josé@example.com")
     assert check_value("email", "josé@example.com") == "josé@example.com"
+
+
+def test_an_address_of_254_characters_is_the_longest_accepted():
+    labels = ["a" * 63, "b" * 63, "c" * 63]
+    longest = "x@" + ".".join([*labels, "d" * 56, "com"])
+    too_long = "x@" + ".".join([*labels, "d" * 57, "com"])
+    assert (len(longest), len(too_long)) == (254, 255)
+    assert check_value("email", longest) == longest
+    with pytest.raises(InvalidValueError, match="not a valid address"):
+        check_value("email", too_long)
+
+
+def test_a_name_of_200_characters_is_the_longest_accepted():
+    assert check_value("name", "n" * 200) == "n" * 200
+    with pytest.raises(InvalidValueError, match="1 to 200 characters"):
+        check_value("name", "n" * 201)
