@@ -47,3 +47,13 @@ class Laptop:
         import json
 
         return json.loads(self.run(*args, "--json").stdout)
+
+
+def laptops(tmp_path, server, *names) -> list[Laptop]:
+    """Laptops logged in to ``server``, each with ``<name>-token``."""
+    devices = []
+    for name in names:
+        device = Laptop(tmp_path / name)
+        device.run("login", "--server", server.url, "--token", f"{name}-token")
+        devices.append(device)
+    return devices

@@ -3,32 +3,7 @@ several candidates, and a per-field policy read from the server's environment.""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.e2e.server import Laptop, server_process
-
-
-@pytest.fixture
-def start_server(tmp_path):
-    servers = []
-
-    def start(**env: str):
-        server = server_process(tmp_path / "var", **env).start()
-        servers.append(server)
-        return server
-
-    yield start
-    for server in servers:
-        server.stop()
-
-
-def laptops(tmp_path, server, *names):
-    devices = []
-    for name in names:
-        device = Laptop(tmp_path / name)
-        device.run("login", "--server", server.url, "--token", f"{name}-token")
-        devices.append(device)
-    return devices
+from tests.e2e.server import Laptop, laptops
 
 
 def registered(office: Laptop, *others: Laptop) -> str:
