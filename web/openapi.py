@@ -200,10 +200,7 @@ def build_spec() -> dict[str, Any]:
                 body="CustomerCommandRequest",
                 extra={
                     **not_found,
-                    "412": {
-                        "description": "If-Match is not the current version",
-                        "content": {"application/problem+json": {"schema": "Problem"}},
-                    },
+                    "412": _problem("If-Match is not the current version"),
                 },
             )
         },
