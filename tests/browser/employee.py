@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
-from datetime import UTC, datetime
 
 from playwright.sync_api import BrowserContext, Page, expect
 
@@ -113,17 +111,6 @@ class Employee:
         })""",
             store,
         )
-
-
-def command(kind: str, customer_id: str, payload: dict, base: int | None) -> dict:
-    return {
-        "command_id": str(uuid.uuid4()),
-        "type": kind,
-        "customer_id": customer_id,
-        "base_version": base,
-        "issued_at": datetime.now(UTC).isoformat(),
-        "payload": payload,
-    }
 
 
 def register(server, name: str, token: str = "carol-token", **values) -> str:

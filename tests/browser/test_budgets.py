@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.employee import command
+from tests.envelopes import command
 
 CUSTOMERS = 10_000
 CITIES = ["Paris", "Lyon", "Berlin", "Madrid", "Lisbon", "Oslo", "Rome", "Vienna"]

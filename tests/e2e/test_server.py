@@ -6,12 +6,12 @@ import os
 import subprocess
 import sys
 import uuid
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.server import server_process
+from tests.envelopes import command
 
 
 @pytest.fixture
@@ -19,17 +19,6 @@ def server(tmp_path):
     process = server_process(tmp_path / "var").start()
     yield process
     process.stop()
-
-
-def command(kind, customer_id, payload, base):
-    return {
-        "command_id": str(uuid.uuid4()),
-        "type": kind,
-        "customer_id": customer_id,
-        "base_version": base,
-        "issued_at": datetime.now(UTC).isoformat(),
-        "payload": payload,
-    }
 
 
 def sync(session, url, client_id, commands):

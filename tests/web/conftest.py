@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
-
 import pytest
 
 from system.runtime import Deployment
+from tests.envelopes import command  # noqa: F401 - the web tests import it from here
 from web import create_app
 
 TOKENS = "alice-token=alice,bob-token=bob,carol-token=carol"
@@ -38,18 +36,6 @@ class Api:
         )
         assert response.status_code == 201, response.json
         return response.json["customer_id"]
-
-
-def command(kind, customer_id, payload, base, **extra):
-    return {
-        "command_id": str(uuid.uuid4()),
-        "type": kind,
-        "customer_id": str(customer_id),
-        "base_version": base,
-        "issued_at": datetime.now(UTC).isoformat(),
-        "payload": payload,
-        **extra,
-    }
 
 
 @pytest.fixture
