@@ -79,6 +79,10 @@ class Customers(Application):
 
     def construct_recorder(self):
         prepare_store(self.factory)
+        if type(self.factory).__module__ == "eventsourcing.postgres":
+            from application.binary_rows import send_rows_in_binary  # needs psycopg
+
+            send_rows_in_binary(self.factory)
         return with_schema_retries(super().construct_recorder)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:

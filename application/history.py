@@ -36,6 +36,9 @@ class StoredHistory:
     def value_at(self, field: str, version: int) -> Any:
         if self.customer.fields[field].version <= version:  # not set since
             return self.customer.value(field)
+        prior = self.customer.prior_values.get(field)
+        if prior is not None and prior.version <= version:  # set once since
+            return prior.value
         for event in self._events_after(version, page_size=4):
             if field in event.changes():
                 return event.previous["value"]

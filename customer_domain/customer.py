@@ -134,7 +134,7 @@ class Customer(Aggregate):
             super().apply(customer)
             if self.restamped:
                 value = customer.fields[self.field].value
-                customer.fields[self.field] = self.provenance(value)
+                customer.replace_value(self.field, self.provenance(value))
 
     class ChangeSuperseded(Recorded):
         """Under last-writer-wins, a value with a greater stamp already stands."""
@@ -211,6 +211,9 @@ class Customer(Aggregate):
 
     def __init__(self) -> None:
         self.fields: dict[str, FieldValue] = {}
+        # The value each field held before its current one: the value at any
+        # version from that one's to the current one's, with no event read.
+        self.prior_values: dict[str, FieldValue] = {}
         self.field_marks: dict[str, ChangeMarks] = {}
         self.any_field_marks = ChangeMarks()
         self.conflicts: dict[UUID, Conflict] = {}
@@ -223,12 +226,20 @@ class Customer(Aggregate):
         self.recent_latest_effective_at: list[datetime] = []
 
     def set_value(self, field: str, value: FieldValue) -> None:
-        self.fields[field] = value
+        """A field changed: its new value, and where it changed."""
+        self.replace_value(field, value)
         client = value.client_id
         self.field_marks[field] = self.field_marks.get(field, ChangeMarks()).changed(
             value.version, client
         )
         self.any_field_marks = self.any_field_marks.changed(value.version, client)
+
+    def replace_value(self, field: str, value: FieldValue) -> None:
+        """A field's value (or its provenance) replaced; the one before kept."""
+        before = self.fields.get(field)
+        if before is not None:
+            self.prior_values[field] = before
+        self.fields[field] = value
 
     def value(self, field: str) -> Any:
         return self.fields[field].value

@@ -25,6 +25,7 @@ class CustomerSnapshot(Snapshot):
     # The aggregate's own attributes, besides the library's id, version and times.
     ATTRIBUTES = (
         "fields",
+        "prior_values",
         "field_marks",
         "any_field_marks",
         "conflicts",
@@ -62,18 +63,8 @@ class CustomerSnapshot(Snapshot):
 def _plain(customer: Customer) -> dict[str, Any]:
     digests, slots = customer.commands.as_bytes()
     return {
-        "fields": {
-            name: [
-                v.value,
-                v.version,
-                v.changed_by,
-                v.client_id,
-                v.command_id,
-                v.issued_at,
-                v.changed_at,
-            ]
-            for name, v in customer.fields.items()
-        },
+        "fields": {name: _value(v) for name, v in customer.fields.items()},
+        "prior_values": {name: _value(v) for name, v in customer.prior_values.items()},
         "field_marks": {name: _marks(m) for name, m in customer.field_marks.items()},
         "any_field_marks": _marks(customer.any_field_marks),
         "conflicts": [
@@ -112,6 +103,12 @@ def _objects(state: dict[str, Any]) -> dict[str, Any]:
     ]
     return {
         "fields": {name: FieldValue(*value) for name, value in state["fields"].items()},
+        # (snapshots taken before prior values were kept have none: the
+        # history is read for them instead)
+        "prior_values": {
+            name: FieldValue(*value)
+            for name, value in state.get("prior_values", {}).items()
+        },
         "field_marks": {
             name: ChangeMarks(*m) for name, m in state["field_marks"].items()
         },
@@ -129,6 +126,18 @@ def _objects(state: dict[str, Any]) -> dict[str, Any]:
 
 def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
+
+
+def _value(value: FieldValue) -> list[Any]:
+    return [
+        value.value,
+        value.version,
+        value.changed_by,
+        value.client_id,
+        value.command_id,
+        value.issued_at,
+        value.changed_at,
+    ]
 
 
 def _marks(marks: ChangeMarks) -> list[Any]:

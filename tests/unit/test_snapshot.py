@@ -38,3 +38,12 @@ def test_a_snapshot_refuses_an_attribute_it_does_not_know_how_to_keep():
     customer.nickname = "Ace"  # as a new attribute of the aggregate would be
     with pytest.raises(TypeError, match=r"does not know how to keep \['nickname'\]"):
         CustomerSnapshot.take(customer)
+
+
+def test_a_snapshot_taken_before_prior_values_were_kept_restores_without_them():
+    customer = a_customer_with_conflicts().customer
+    snapshot = CustomerSnapshot.take(customer)
+    del snapshot.state["prior_values"]  # as snapshots stored before hold them
+    restored = snapshot.mutate(None)
+    assert restored.prior_values == {}
+    assert restored.fields == customer.fields

@@ -1,0 +1,79 @@
+"""A conflict's base value: the field's value at the command's base version,
+taken from the value the field held before its current one when the base is
+in its span, and read from the history otherwise, on every store."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from customer_domain.vocabulary import Verdict
+from tests.devices import Device
+
+
+@pytest.fixture
+def reads(customers, monkeypatch):
+    """The event reads the customers' store is asked for."""
+    asked: list[dict] = []
+    get = customers.events.get
+
+    def counted(originator_id, **kwargs):
+        asked.append(kwargs)
+        return get(originator_id, **kwargs)
+
+    monkeypatch.setattr(customers.events, "get", counted)
+    return asked
+
+
+def conflict_of(customers, customer_id, result):
+    assert result.status == Verdict.CONFLICT, result
+    return customers.get_customer(customer_id).conflicts[result.conflict_id]
+
+
+def test_a_base_in_the_span_of_the_value_before_the_current_one_reads_no_event(
+    customers, reads
+):
+    office = Device(customers, "office", "carol")
+    laptop = Device(customers, "laptop", "dave")
+    customer_id = office.register("Acme", description="first")  # version 0
+    office.sync(office.edit(customer_id, 0, supplier="Old Co"))  # 1
+    office.sync(office.edit(customer_id, 1, description="second"))  # 2
+    office.sync(office.edit(customer_id, 2, phone="+47 1"))  # 3
+    office.sync(office.edit(customer_id, 3, description="third"))  # 4
+    stale = laptop.edit(customer_id, 3, description="the laptop's")
+    reads.clear()
+    [result] = laptop.sync(stale)
+    assert reads == []
+    assert conflict_of(customers, customer_id, result).base_value == "second"
+
+
+def test_a_base_before_that_span_is_read_from_the_history(customers, reads):
+    office = Device(customers, "office", "carol")
+    laptop = Device(customers, "laptop", "dave")
+    customer_id = office.register("Acme", description="first")  # version 0
+    office.sync(office.edit(customer_id, 0, description="second"))  # 1
+    office.sync(office.edit(customer_id, 1, description="third"))  # 2
+    stale = laptop.edit(customer_id, 0, description="the laptop's")
+    reads.clear()
+    [result] = laptop.sync(stale)
+    assert reads  # the value at version 0 is two changes back
+    assert conflict_of(customers, customer_id, result).base_value == "first"
+
+
+def test_a_restamped_value_keeps_its_span(make_customers):
+    """An unchanged value with a later stamp moves the field's version on
+    without changing its value: a base between the two still sees that value
+    (a conflict there opens when another field changed: aggregate detection)."""
+    customers = make_customers(CONFLICT_DETECTION="aggregate")
+    office = Device(customers, "office", "carol")
+    late = Device(customers, "late", "erin", lag=timedelta(hours=-1))  # clock ahead
+    laptop = Device(customers, "laptop", "dave")
+    customer_id = office.register("Acme", description="first")  # version 0
+    office.sync(office.edit(customer_id, 0, description="second"))  # 1
+    office.sync(office.edit(customer_id, 1, phone="+47 1"))  # 2
+    [restamped] = late.sync(late.edit(customer_id, 2, description="second"))  # 3
+    assert restamped.status == Verdict.UNCHANGED
+    office.sync(office.edit(customer_id, 3, phone="+47 2"))  # 4
+    [result] = laptop.sync(laptop.edit(customer_id, 2, description="the laptop's"))
+    assert conflict_of(customers, customer_id, result).base_value == "second"
