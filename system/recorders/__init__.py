@@ -16,6 +16,7 @@ from abc import abstractmethod
 from importlib import import_module
 from typing import Any
 
+import msgspec
 from eventsourcing.persistence import ProcessRecorder, Tracking
 
 from system.views import DocumentStore, project_page
@@ -26,6 +27,20 @@ MODULES = {  # persistence module -> the module of its read-model recorder
     "eventsourcing.sqlite": "system.recorders.sqlite",
     "eventsourcing.postgres": "system.recorders.postgres",
 }
+
+
+_encode_json = msgspec.json.Encoder().encode
+_decode_json = msgspec.json.Decoder().decode
+
+
+def dump_document(document: dict[str, Any]) -> str:
+    """A view or conflict as the JSON text its table holds."""
+    return _encode_json(document).decode("utf-8")
+
+
+def load_document(text: str | bytes) -> dict[str, Any]:
+    """A view or conflict from the JSON text its table holds."""
+    return _decode_json(text)
 
 
 class DirectoryRecorder(ProcessRecorder):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -10,11 +9,17 @@ from typing import Any
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.popo import POPOProcessRecorder
 
-from system.recorders import UPSTREAM, DirectoryRecorder, project_into
+from system.recorders import (
+    UPSTREAM,
+    DirectoryRecorder,
+    dump_document,
+    load_document,
+    project_into,
+)
 
 
 def _copy(document: Any) -> Any:
-    return json.loads(json.dumps(document))
+    return load_document(dump_document(document))
 
 
 class _StagedViews:

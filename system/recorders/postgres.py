@@ -3,7 +3,6 @@ module, and psycopg, are imported only when PostgreSQL is chosen)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,7 +10,13 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from psycopg.sql import SQL, Identifier
 
-from system.recorders import UPSTREAM, DirectoryRecorder, project_into
+from system.recorders import (
+    UPSTREAM,
+    DirectoryRecorder,
+    dump_document,
+    load_document,
+    project_into,
+)
 
 
 class _PostgresViewStore:
@@ -23,7 +28,7 @@ class _PostgresViewStore:
         if not ids:
             return {}
         self.cursor.execute(self.sql[statement], (sorted(ids),))
-        return {row["key"]: json.loads(row["doc"]) for row in self.cursor.fetchall()}
+        return {row["key"]: load_document(row["doc"]) for row in self.cursor.fetchall()}
 
     def customers_many(self, ids: set[str]) -> dict[str, dict]:
         return self._many("select_views", ids)
@@ -37,27 +42,31 @@ class _PostgresViewStore:
     def conflict(self, conflict_id: str) -> dict | None:
         return self.conflicts_many({conflict_id}).get(conflict_id)
 
+    # Each page's documents go in one statement per table, as arrays sent in
+    # binary (as text, each document's quotes would be escaped one by one).
+
     def put_customers(self, views: list[dict]) -> None:
         if views:
-            self.cursor.executemany(
-                self.sql["upsert_view"],
-                [(v["customer_id"], v["position"], json.dumps(v)) for v in views],
+            self.cursor.execute(
+                self.sql["upsert_views"],
+                (
+                    [v["customer_id"] for v in views],
+                    [v["position"] for v in views],
+                    [dump_document(v) for v in views],
+                ),
             )
 
     def put_conflicts(self, conflicts: list[dict]) -> None:
         if conflicts:
-            self.cursor.executemany(
-                self.sql["upsert_conflict"],
-                [
-                    (
-                        c["conflict_id"],
-                        c["customer_id"],
-                        c["status"],
-                        c["opened_at"],
-                        json.dumps(c),
-                    )
-                    for c in conflicts
-                ],
+            self.cursor.execute(
+                self.sql["upsert_conflicts"],
+                (
+                    [c["conflict_id"] for c in conflicts],
+                    [c["customer_id"] for c in conflicts],
+                    [c["status"] for c in conflicts],
+                    [c["opened_at"] for c in conflicts],
+                    [dump_document(c) for c in conflicts],
+                ),
             )
 
 
@@ -101,15 +110,17 @@ class Recorder(DirectoryRecorder, PostgresProcessRecorder):
             for name, s in {
                 "select_views": "SELECT customer_id AS key, doc FROM {schema}.{views} "
                 "WHERE customer_id = ANY(%s)",
-                "upsert_view": "INSERT INTO {schema}.{views} VALUES (%s, %s, %s) ON CONFLICT "
+                "upsert_views": "INSERT INTO {schema}.{views} SELECT * FROM "
+                "unnest(%b::text[], %b::bigint[], %b::text[]) ON CONFLICT "
                 "(customer_id) DO UPDATE SET position = EXCLUDED.position, "
                 "doc = EXCLUDED.doc",
                 "views_since": "SELECT doc FROM {schema}.{views} WHERE position > %s "
                 "ORDER BY position LIMIT %s",
                 "select_conflicts": "SELECT conflict_id AS key, doc FROM {schema}.{conflicts} "
                 "WHERE conflict_id = ANY(%s)",
-                "upsert_conflict": "INSERT INTO {schema}.{conflicts} VALUES (%s, %s, %s, %s, "
-                "%s) ON CONFLICT (conflict_id) DO UPDATE SET "
+                "upsert_conflicts": "INSERT INTO {schema}.{conflicts} SELECT * FROM "
+                "unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) "
+                "ON CONFLICT (conflict_id) DO UPDATE SET "
                 "status = EXCLUDED.status, doc = EXCLUDED.doc",
                 "conflicts": "SELECT doc FROM {schema}.{conflicts} WHERE "
                 "(%s::text IS NULL OR status = %s) AND "
@@ -136,14 +147,14 @@ class Recorder(DirectoryRecorder, PostgresProcessRecorder):
     def customer_views_since(self, position: int, limit: int) -> list[dict]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(self.statements["views_since"], (position, limit))
-            return [json.loads(row["doc"]) for row in curs.fetchall()]
+            return [load_document(row["doc"]) for row in curs.fetchall()]
 
     def conflicts(self, status: str | None, customer_id: str | None) -> list[dict]:
         with self.datastore.transaction(commit=False) as curs:
             curs.execute(
                 self.statements["conflicts"], (status, status, customer_id, customer_id)
             )
-            return [json.loads(row["doc"]) for row in curs.fetchall()]
+            return [load_document(row["doc"]) for row in curs.fetchall()]
 
     def conflict(self, conflict_id: str) -> dict | None:
         with self.datastore.transaction(commit=False) as curs:

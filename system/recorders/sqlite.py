@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 
-from system.recorders import UPSTREAM, DirectoryRecorder, project_into
+from system.recorders import (
+    UPSTREAM,
+    DirectoryRecorder,
+    dump_document,
+    load_document,
+    project_into,
+)
 
 
 class _SQLiteViewStore:
@@ -25,7 +30,9 @@ class _SQLiteViewStore:
                 f"({', '.join('?' * len(chunk))})",
                 chunk,
             )
-            found.update((row[0], json.loads(row[1])) for row in self.cursor.fetchall())
+            found.update(
+                (row[0], load_document(row[1])) for row in self.cursor.fetchall()
+            )
         return found
 
     def customers_many(self, ids: set[str]) -> dict[str, dict]:
@@ -43,7 +50,7 @@ class _SQLiteViewStore:
     def put_customers(self, views: list[dict]) -> None:
         self.cursor.executemany(
             "INSERT OR REPLACE INTO customer_views VALUES (?, ?, ?)",
-            [(v["customer_id"], v["position"], json.dumps(v)) for v in views],
+            [(v["customer_id"], v["position"], dump_document(v)) for v in views],
         )
 
     def put_conflicts(self, conflicts: list[dict]) -> None:
@@ -55,7 +62,7 @@ class _SQLiteViewStore:
                     c["customer_id"],
                     c["status"],
                     c["opened_at"],
-                    json.dumps(c),
+                    dump_document(c),
                 )
                 for c in conflicts
             ],
@@ -97,7 +104,7 @@ class Recorder(DirectoryRecorder, SQLiteProcessRecorder):
                 "ORDER BY position LIMIT ?",
                 (position, limit),
             )
-            return [json.loads(row[0]) for row in c.fetchall()]
+            return [load_document(row[0]) for row in c.fetchall()]
 
     def conflicts(self, status: str | None, customer_id: str | None) -> list[dict]:
         with self.datastore.transaction(commit=False) as c:
@@ -106,7 +113,7 @@ class Recorder(DirectoryRecorder, SQLiteProcessRecorder):
                 "AND (? IS NULL OR customer_id = ?) ORDER BY opened_at",
                 (status, status, customer_id, customer_id),
             )
-            return [json.loads(row[0]) for row in c.fetchall()]
+            return [load_document(row[0]) for row in c.fetchall()]
 
     def conflict(self, conflict_id: str) -> dict | None:
         with self.datastore.transaction(commit=False) as c:

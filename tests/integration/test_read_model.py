@@ -148,3 +148,21 @@ def test_writes_return_before_the_projection_with_the_threaded_runner(
     held_projection.set()
     assert deployment.wait_for(result.position, timeout=10)
     assert deployment.directory.customer_view(customer_id)["name"] == "Later"
+
+
+def test_documents_keep_every_character_of_their_values(deployment):
+    """Quotes, backslashes, braces, commas, non-ASCII and astral characters, in
+    a view and in a conflict, written and read back as sent."""
+    office = Device(deployment.customers, "office", "carol")
+    alice = Device(deployment.customers, "laptop-a", "alice")
+    bob = Device(deployment.customers, "laptop-b", "bob")
+    awkward = 'Ærø "Co" \\ {a,b} (c) — 株式会社 🚚'
+    customer_id = office.register("Acme", description=awkward)
+    alice.sync(alice.edit(customer_id, 0, supplier=awkward + " A"))
+    [conflict] = bob.sync(bob.edit(customer_id, 0, supplier=awkward + " B"))
+    view = deployment.directory.customer_view(customer_id)
+    assert (view["description"], view["supplier"]) == (awkward, awkward + " A")
+    stored = deployment.directory.conflict(conflict.conflict_id)
+    assert stored["base_value"] is None
+    assert [c["value"] for c in stored["candidates"]] == [awkward + " B"]
+    assert maintenance.differences(deployment.customers, deployment.directory) == []
