@@ -115,11 +115,16 @@ class Intake:
         contended = self.app.contention
         calm = {cid: outcome for cid, outcome in decided.items() if cid not in contended}
         hot = {cid: outcome for cid, outcome in decided.items() if cid in contended}
-        return [cid for part in (hot, calm) if part for cid in self._save_group(part)]
+        # The contended customers together: when one loses, the others most
+        # likely lost too, and are all decided again rather than found out one
+        # failed transaction at a time.
+        lost = self._save_group(hot, keep_winners=False) if hot else []
+        return lost + (self._save_group(calm) if calm else [])
 
-    def _save_group(self, decided: Decided) -> list[UUID]:
+    def _save_group(self, decided: Decided, keep_winners: bool = True) -> list[UUID]:
         """Save the customers in one transaction; if one lost to another
-        writer, those that did not in another. The customers that lost."""
+        writer, those that did not in another (or, without ``keep_winners``,
+        none). The customers that lost."""
         events = {
             cid: list(customer.pending_events) if customer else []
             for cid, (customer, _) in decided.items()
@@ -130,6 +135,8 @@ class Intake:
             try:
                 self._save(decided, objs)
             except IntegrityError as error:
+                if not keep_winners:
+                    return list(decided)
                 losers = self._losers(error, decided, events)
                 if not losers or len(losers) == len(decided):
                     return lost + list(decided)

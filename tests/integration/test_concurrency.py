@@ -197,8 +197,40 @@ def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
     assert [r.version for r in results] == [
         4 if cid == hot else 2 for cid in customer_ids
     ]
-    if first.saves_across_customers:
-        assert saves[before:] == [19, 1]
+    if first.saves_across_customers:  # the contended customer first, then the rest
+        assert saves[before:] == [1, 19]
+
+
+def test_contended_customers_that_lose_are_all_decided_again_at_once(
+    store_env, make_customers, monkeypatch
+):
+    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
+        pytest.skip("an in-memory store cannot be shared by two applications")
+    first, second = make_customers(), make_customers()
+    if not first.saves_across_customers:
+        pytest.skip("the store saves one customer at a time")
+    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    calm, *hot = [alice.register(f"Customer {n}") for n in range(3)]
+    first.contention.lost(hot)  # both lost a race before
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:  # bob edits both between alice's decisions and her save
+            bob.sync([c for cid in hot for c in bob.edit(cid, 0, name="Bob's")])
+        saves.append(sorted(obj.id for obj in objs))
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync(
+        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
+    )
+    assert [(r.status, r.version) for r in results] == [
+        ("applied", 1),
+        ("merged", 2),
+        ("merged", 2),
+    ]
+    # the contended pair fails once, is decided again together; the calm one apart
+    assert saves == [sorted(hot), [calm], sorted(hot)]
 
 
 def test_a_strict_command_on_a_customer_that_moved_on_is_refused(customers):
