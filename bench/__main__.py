@@ -39,18 +39,20 @@ SIZES = {  # full, quick
     "b8_warm": (30, 5),
     "b8_restarts": (5, 1),
     "b9_commands": (100_000, 1_000),
-    "b10_batches": (5, 1),
+    "b10_batches": (10, 1),
     "b10_size": (500, 100),
 }
 
 
-def measure_alone(name: str, size: dict) -> dict:
+def measure_alone(name: str, size: dict, repeat: int) -> dict:
     """One of the figures that need no other's result."""
     if name == "B8":
         return long_lived.b8(size["b8_events"], size["b8_warm"], size["b8_restarts"])
     if name == "B9":
         return long_lived.b9(size["b9_commands"])
-    return scale_out.b10(clients=4, batches=size["b10_batches"], size=size["b10_size"])
+    return scale_out.b10(
+        clients=4, batches=size["b10_batches"], size=size["b10_size"], repeat=repeat
+    )
 
 
 def postgres_version() -> str | None:
@@ -171,7 +173,7 @@ def main(quick: bool, repeat: int, only: tuple[str, ...], out: Path, page: Path)
                     )
                 continue
             step(name)
-            results[name] = measure_alone(name, size)
+            results[name] = measure_alone(name, size, repeat)
     command = "python -m bench" + (" --quick" if quick else "") + f" --repeat {repeat}"
     run = {
         "date": date.today().isoformat(),
