@@ -1,6 +1,7 @@
-"""A conflict's base value: the field's value at the command's base version,
-taken from the value the field held before its current one when the base is
-in its span, and read from the history otherwise, on every store."""
+"""What a command's base version tells, on every store: a conflict's base
+value (the field's value there, taken from the value the field held before its
+current one when the base is in its span, and read from the history
+otherwise), and the time the author had seen."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 
+from customer_domain.customer import RECENT
 from customer_domain.vocabulary import Verdict
 from tests.devices import Device
 
@@ -77,3 +79,18 @@ def test_a_restamped_value_keeps_its_span(make_customers):
     office.sync(office.edit(customer_id, 3, phone="+47 2"))  # 4
     [result] = laptop.sync(laptop.edit(customer_id, 2, description="the laptop's"))
     assert conflict_of(customers, customer_id, result).base_value == "second"
+
+
+def test_the_time_seen_at_a_base_just_out_of_the_recent_ones_is_read(customers):
+    office = Device(customers, "office", "carol")
+    laptop = Device(customers, "laptop", "dave", lag=timedelta(hours=1))  # behind
+    customer_id = office.register("Acme")
+    for version in range(RECENT + 6):
+        office.sync(office.edit(customer_id, version, phone=f"+47 {version}"))
+    current = customers.version_of(customer_id)
+    base = current - RECENT  # the oldest time not kept at hand
+    [result] = laptop.sync(laptop.edit(customer_id, base, supplier="Laptop Co"))
+    recorded = customers.history(customer_id)
+    assert result.status == Verdict.MERGED
+    # later than everything the author had seen at the base, whatever its clock
+    assert recorded[-1].effective_at > recorded[base].latest_effective_at

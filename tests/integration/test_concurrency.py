@@ -221,6 +221,14 @@ def test_contended_customers_that_lose_are_all_decided_again_at_once(
         return save(*objs, **kwargs)
 
     monkeypatch.setattr(first, "save", save_after_bob)
+    get, probes = first.events.get, []
+
+    def probed(originator_id, **kwargs):  # which lost, asked one event at a time
+        if kwargs.get("limit") == 1:
+            probes.append(originator_id)
+        return get(originator_id, **kwargs)
+
+    monkeypatch.setattr(first.events, "get", probed)
     results = alice.sync(
         [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
     )
@@ -231,6 +239,7 @@ def test_contended_customers_that_lose_are_all_decided_again_at_once(
     ]
     # the contended pair fails once, is decided again together; the calm one apart
     assert saves == [sorted(hot), [calm], sorted(hot)]
+    assert probes == []  # not asked which of the pair lost
 
 
 def test_a_strict_command_on_a_customer_that_moved_on_is_refused(customers):

@@ -130,3 +130,19 @@ def test_a_writer_that_loses_the_race_twice_decides_again_on_what_is_stored(tmp_
         assert [e.verdict for e in history] == ["applied"] * 4 + ["merged"]
         mine.close()
         other.close()
+
+
+def test_a_base_far_back_is_read_page_after_page(customers):
+    """Pages that grow (4, 16, 64 events): a shrinking page would read nothing."""
+    office = Device(customers, "office", "carol")
+    laptop = Device(customers, "laptop", "dave")
+    customer_id = office.register("Acme", description="first")  # version 0
+    for version in range(30):  # other fields, over several pages of the history
+        office.sync(office.edit(customer_id, version, phone=f"+47 {version}"))
+    office.sync(office.edit(customer_id, 30, description="second"))  # 31
+    office.sync(office.edit(customer_id, 31, description="third"))  # 32
+    [result] = laptop.sync(laptop.edit(customer_id, 0, description="the laptop's"))
+    assert (
+        customers.get_customer(customer_id).conflicts[result.conflict_id].base_value
+        == "first"
+    )

@@ -123,3 +123,20 @@ def test_a_resend_in_the_batch_that_recorded_it_is_a_duplicate(customers):
     first, again = office.sync([edit, edit])
     assert (again.status, again.version, again.duplicate) == (first.status, 1, True)
     assert customers.version_of(customer_id) == 1
+
+
+def test_a_resend_of_a_later_command_in_the_batch_that_recorded_it_is_its_duplicate(
+    customers,
+):
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    [name] = office.edit(customer_id, 0, name="Acme AS")
+    [phone] = office.edit(customer_id, 0, phone="+47 1")
+    first, second, again = office.sync([name, phone, phone])
+    assert (second.version, again.status, again.version, again.duplicate) == (
+        2,
+        second.status,
+        2,
+        True,
+    )
+    assert customers.version_of(customer_id) == 2
