@@ -201,15 +201,20 @@ def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
         assert saves[before:] == [1, 19]
 
 
-def test_contended_customers_that_lose_are_all_decided_again_at_once(
-    store_env, make_customers, monkeypatch
-):
+def group_writers(store_env, make_customers):
+    """Alice's application and Bob's on one store that saves customers together."""
     if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
         pytest.skip("an in-memory store cannot be shared by two applications")
     first, second = make_customers(), make_customers()
     if not first.saves_across_customers:
         pytest.skip("the store saves one customer at a time")
-    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    return first, Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+
+
+def test_contended_customers_that_lose_are_all_decided_again_at_once(
+    store_env, make_customers, monkeypatch
+):
+    first, alice, bob = group_writers(store_env, make_customers)
     calm, *hot = [alice.register(f"Customer {n}") for n in range(3)]
     first.contention.lost(hot)  # both lost a race before
     save, saves = first.save, []
@@ -307,12 +312,7 @@ def test_the_customer_the_store_names_as_overtaken_is_the_only_one_decided_again
 def test_a_customer_with_nothing_to_record_is_not_decided_again_for_another(
     store_env, make_customers, monkeypatch
 ):
-    if store_env.get("PERSISTENCE_MODULE") == "eventsourcing.popo":
-        pytest.skip("an in-memory store cannot be shared by two applications")
-    first, second = make_customers(), make_customers()
-    if not first.saves_across_customers:
-        pytest.skip("the store saves one customer at a time")
-    alice, bob = Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
+    first, alice, bob = group_writers(store_env, make_customers)
     hot, quiet = alice.register("Hot"), alice.register("Quiet")
     resent = alice.edit(quiet, 0, name="Quieter")
     alice.sync(resent)
