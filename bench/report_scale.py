@@ -34,7 +34,7 @@ def lines(r: dict) -> list[str]:
             "",
             f"A customer with {b9['commands']:,} recorded commands (SQLite), loaded cold. "
             "Its size in memory counts every object it reaches; its snapshot is the "
-            "stored state (JSON, the command index in base64). Then its first command "
+            "stored state (MessagePack, the command index as bytes). Then its first command "
             "(the registration) is sent again." + _when(b9),
             "",
             "| cached | per command | snapshot | per command | first command re-sent | "
