@@ -63,10 +63,11 @@ class CustomerSnapshot(Snapshot):
 def _plain(customer: Customer) -> dict[str, Any]:
     digests, slots = customer.commands.as_bytes()
     return {
-        "fields": {name: _value(v) for name, v in customer.fields.items()},
-        "prior_values": {name: _value(v) for name, v in customer.prior_values.items()},
-        "field_marks": {name: _marks(m) for name, m in customer.field_marks.items()},
-        "any_field_marks": _marks(customer.any_field_marks),
+        # values and marks as the lists of their fields, in order
+        "fields": {name: list(v) for name, v in customer.fields.items()},
+        "prior_values": {name: list(v) for name, v in customer.prior_values.items()},
+        "field_marks": {name: list(m) for name, m in customer.field_marks.items()},
+        "any_field_marks": list(customer.any_field_marks),
         "conflicts": [
             [
                 c.conflict_id,
@@ -126,19 +127,3 @@ def _objects(state: dict[str, Any]) -> dict[str, Any]:
 
 def _uuid(value: UUID | str) -> UUID:
     return value if isinstance(value, UUID) else UUID(value)
-
-
-def _value(value: FieldValue) -> list[Any]:
-    return [
-        value.value,
-        value.version,
-        value.changed_by,
-        value.client_id,
-        value.command_id,
-        value.issued_at,
-        value.changed_at,
-    ]
-
-
-def _marks(marks: ChangeMarks) -> list[Any]:
-    return [marks.latest_version, marks.latest_client, marks.other_version]
