@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 from uuid import UUID
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     command_id: UUID
     customer_id: UUID
     status: str

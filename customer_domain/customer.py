@@ -262,10 +262,10 @@ class Customer(Aggregate):
         marks = self.any_field_marks if field is None else self.field_marks[field]
         return marks.latest_not_by(client_id) > version
 
-    @classmethod
-    def changed_event(cls, field: str) -> type[FieldChanged]:
+    @staticmethod
+    def changed_event(field: str) -> type[FieldChanged]:
         """The event class of a field's own change (``NameChanged`` for name)."""
-        return getattr(cls, f"{field.title()}Changed")
+        return _CHANGED_EVENTS[field]
 
     @classmethod
     def register(cls, customer_id: UUID, **attributes: Any) -> Customer:
@@ -295,6 +295,11 @@ class Customer(Aggregate):
         )
         event.mutate(self)
         self._pending_events.append(event)  # the library's list of unsaved events
+
+
+_CHANGED_EVENTS = {
+    field: getattr(Customer, f"{field.title()}Changed") for field in FIELDS
+}
 
 
 @cache

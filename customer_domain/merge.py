@@ -10,9 +10,9 @@ most the events after the base version, or the one event of a re-sent id.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from customer_domain.commands import Command, Sender
@@ -37,6 +37,7 @@ from customer_domain.vocabulary import (
 )
 
 CONFLICTS_NAMESPACE = uuid5(NAMESPACE_URL, "customers:conflicts")
+NO_ATTRIBUTES: Mapping[str, Any] = MappingProxyType({})
 
 
 class History(Protocol):
@@ -52,8 +53,7 @@ class History(Protocol):
         """The verdict first recorded for ``command_id``, if it was recorded."""
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     """A verdict, and the event that records it (None: nothing recorded)."""
 
     status: str
@@ -61,7 +61,7 @@ class Decision:
     detail: str | None = None
     conflict_id: UUID | None = None
     event_class: type[Customer.Recorded] | None = None
-    attributes: Mapping[str, Any] = field(default_factory=dict)
+    attributes: Mapping[str, Any] = NO_ATTRIBUTES
     duplicate: bool = False
     version: int | None = None  # what to report when nothing is recorded
 
@@ -151,15 +151,10 @@ def _register(command: Command, sender: Sender) -> Decision:
     except InvalidValueError as error:
         return Decision(Verdict.REJECTED, Reason.INVALID_VALUE, str(error))
     effective_at = min(command.issued_at, sender.received_at)
+    attributes = _recorded(command, sender, effective_at, effective_at, Verdict.APPLIED)
+    attributes.update(values, status=ACTIVE)
     return Decision(
-        Verdict.APPLIED,
-        event_class=Customer.Registered,
-        attributes={
-            **_provenance(command, sender, effective_at, effective_at),
-            **_verdict(Verdict.APPLIED),
-            **values,
-            "status": ACTIVE,
-        },
+        Verdict.APPLIED, event_class=Customer.Registered, attributes=attributes
     )
 
 
@@ -189,13 +184,17 @@ class _Recorder:
         conflict_id: UUID | None = None,
         **specific: Any,
     ) -> Decision:
-        attributes = {
-            **_provenance(
-                self.command, self.sender, self.effective_at, self.latest_effective_at
-            ),
-            **_verdict(status, reason, detail, conflict_id),
-            **specific,
-        }
+        attributes = _recorded(
+            self.command,
+            self.sender,
+            self.effective_at,
+            self.latest_effective_at,
+            status,
+            reason,
+            detail,
+            conflict_id,
+        )
+        attributes.update(specific)
         return Decision(status, reason, detail, conflict_id, event_class, attributes)
 
     def candidate(self, value: Any) -> dict[str, Any]:
@@ -209,12 +208,17 @@ class _Recorder:
         }
 
 
-def _provenance(
+def _recorded(
     command: Command,
     sender: Sender,
     effective_at: datetime,
     latest_effective_at: datetime,
+    status: str,
+    reason: str | None = None,
+    detail: str | None = None,
+    conflict_id: UUID | None = None,
 ) -> dict[str, Any]:
+    """What every recorded event holds: the command's provenance and its verdict."""
     return {
         "command_id": command.command_id,
         "client_id": sender.client_id,
@@ -225,16 +229,6 @@ def _provenance(
         "base_version": command.base_version,
         "fingerprint": command.fingerprint,
         "latest_effective_at": latest_effective_at,
-    }
-
-
-def _verdict(
-    status: str,
-    reason: str | None = None,
-    detail: str | None = None,
-    conflict_id: UUID | None = None,
-) -> dict[str, Any]:
-    return {
         "verdict": status,
         "reason": reason,
         "detail": detail,

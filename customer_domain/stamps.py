@@ -8,14 +8,15 @@ same client's previous command, and never later than the server's clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 TICK = timedelta(microseconds=1)
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Stamp:
+class Stamp(NamedTuple):
+    """Ordered as a tuple: by effective time, then client id, then command id."""
+
     effective_at: datetime
     client_id: str
     command_id: str
@@ -32,6 +33,9 @@ def effective_time(
     ``seen_until`` is t_base, the latest effective time among the events the
     author had seen; ``previous_by_client`` is t_prev.
     """
-    candidates = [min(issued_at, received_at)]
-    candidates += [t + TICK for t in (seen_until, previous_by_client) if t is not None]
-    return max(candidates)
+    effective = min(issued_at, received_at)
+    if seen_until is not None and seen_until >= effective:
+        effective = seen_until + TICK
+    if previous_by_client is not None and previous_by_client >= effective:
+        effective = previous_by_client + TICK
+    return effective

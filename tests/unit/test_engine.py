@@ -399,6 +399,13 @@ def test_effective_time_is_later_than_what_the_author_saw():
     assert stream.events[-1].effective_at == seen + timedelta(microseconds=1)
 
 
+def test_a_time_equal_to_what_the_author_saw_moves_past_it():
+    stream = registered()
+    seen = stream.customer.latest_effective_at
+    stream.send("a", "ChangeName", name("Beta"), 0, issued_at=seen)
+    assert stream.events[-1].effective_at == seen + timedelta(microseconds=1)
+
+
 def test_effective_time_never_runs_ahead_of_the_server():
     stream = registered()
     stream.send("a", "ChangeName", name("Beta"), 0, issued_at=T0 + timedelta(days=30))
