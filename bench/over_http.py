@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,25 +25,41 @@ from system.settings import embedded_default
 BENCH_TOKENS = "bench-token=bench"
 
 
-def post_batches(
-    server: ServerProcess, batches, workload: Workload, lock: threading.Lock
-) -> None:
-    """One client thread: the next batch (made from what has been seen so far),
-    until there are none."""
+def encoded_batches(
+    registered: list[uuid.UUID], customer_ids: list[uuid.UUID], commands: int, seed: int
+) -> tuple[list[bytes], list[str]]:
+    """One client's ``/sync`` bodies, encoded before the clock starts: the
+    workload over its own customers, each batch's bases what the verdicts of
+    its earlier batches reported (found by a dry run on an in-memory store,
+    which decides as the server will: the customers are this client's alone,
+    so the server sees their commands in the same order). The bodies, and the
+    verdicts the dry run gave."""
+    dry_run = Customers(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
+    for batch in registration_batches(registered):  # as the server's were
+        dry_run.submit("office", "employee", batch)
+    workload, bodies, verdicts = Workload(customer_ids, seed=seed), [], []
+    for client, batch in workload.batches(commands):
+        results = dry_run.submit(client, "employee", batch)
+        workload.saw(results)
+        verdicts += [result.status for result in results]
+        bodies.append(json.dumps({"client_id": client, "commands": batch}).encode())
+    dry_run.close()
+    return bodies, verdicts
+
+
+def post_bodies(server: ServerProcess, bodies: list[bytes], answers: list) -> None:
+    """One client thread: its batches, one after the other; the answers kept
+    as they came, read after the clock stops."""
     session = server.session()
-    while True:
-        with lock:
-            client, batch = next(batches, (None, None))
-        if batch is None:
-            return
+    for body in bodies:
         response = session.post(
             f"{server.url}/sync",
+            data=body,
             timeout=300,
-            json={"client_id": client, "commands": batch},
+            headers={"Content-Type": "application/json"},
         )
         response.raise_for_status()
-        with lock:
-            workload.saw(response.json()["results"])
+        answers.append(response.content)
 
 
 @contextmanager
@@ -74,7 +92,8 @@ def http_submit_rate(
     projection_apart: bool = False,
     threads: int = 2,
 ) -> dict:
-    """B2 (two client threads posting batches of 500 over ``customers``), then
+    """B2 (two client threads posting batches of 500, encoded before the
+    clock starts, each over half the ``customers``), then
     B5 on the same server: pulling ``views`` views (more customers are
     registered first, if need be) by cursor."""
     with (
@@ -83,18 +102,30 @@ def http_submit_rate(
     ):
         session = server.session()
         ids = register(server, session, customers)
-        workload, lock = Workload(ids), threading.Lock()
-        batches = workload.batches(commands)
+        # each client thread its own customers and its share of the commands
+        work = [
+            encoded_batches(ids, ids[n::threads], commands // threads, seed=n + 1)
+            for n in range(threads)
+        ]
+        answers: list[list[bytes]] = [[] for _ in work]
         workers = [
-            threading.Thread(target=post_batches, args=(server, batches, workload, lock))
-            for _ in range(threads)
+            threading.Thread(target=post_bodies, args=(server, bodies, answered))
+            for (bodies, _), answered in zip(work, answers)
         ]
         started = time.perf_counter()
         for worker in workers:
             worker.start()
         for worker in workers:
             worker.join()
-        rate = commands / (time.perf_counter() - started)
+        sent = commands // threads * threads
+        rate = sent / (time.perf_counter() - started)
+        verdicts = [
+            result["status"]
+            for answered in answers
+            for body in answered
+            for result in json.loads(body)["results"]
+        ]
+        expected = [status for _, statuses in work for status in statuses]
         register(server, session, views - customers)
         server.wait_projected()
         pulled, since, started = 0, 0, time.perf_counter()
@@ -105,9 +136,12 @@ def http_submit_rate(
             since = page[-1]["position"]
         pull_rate = pulled / (time.perf_counter() - started)
         return {
-            "commands": commands,
+            "commands": sent,
             "customers": customers,
             "client_threads": threads,
+            "clients_encoded_before_the_clock": True,
+            "verdicts_as_dry_run": verdicts == expected,
+            "verdicts": dict(Counter(verdicts)),
             "projection_apart": projection_apart,
             "ours": rate,
             "server_projection": "off" if projection_apart else "process",
@@ -119,16 +153,18 @@ def http_submit_rate(
 def register(server: ServerProcess, session, customers: int) -> list[uuid.UUID]:
     """Register ``customers`` new customers, 500 a request."""
     ids = [uuid.uuid4() for _ in range(customers)]
-    for start in range(0, customers, 500):
+    for batch in registration_batches(ids):
         session.post(
             f"{server.url}/sync",
             timeout=300,
-            json={
-                "client_id": "office",
-                "commands": registrations(ids[start : start + 500]),
-            },
+            json={"client_id": "office", "commands": batch},
         ).raise_for_status()
     return ids
+
+
+def registration_batches(ids: list[uuid.UUID]) -> Iterator[list[dict]]:
+    for start in range(0, len(ids), 500):
+        yield registrations(ids[start : start + 500])
 
 
 def server_memory(customers: int, events_each: int, touched: int) -> dict:

@@ -63,7 +63,9 @@ def render(results: dict, plot_name: str) -> str:
         "Batches of 500 mixed commands over the customers, a tenth from stale bases. "
         "Baselines: the raw library on the same store, (a) one event per `save()`, "
         "(b) 500 events per `save()`. B2 is end to end over HTTP (`customers-server`, "
-        "two client threads, the same workload), the server "
+        "two client threads, the same workload, each thread over half the customers "
+        "with its bodies encoded before the clock starts and its bases found by a dry "
+        "run that the server's verdicts are checked against), the server "
         + (
             "as it ships (its projector a child process it prompts after each save)"
             if r.get("B2", {}).get("server_projection") == "process"

@@ -52,6 +52,7 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     } <= set(results)
     assert 0 < results["B6-disk"]["bytes_per_event"] < results["B6-disk"]["file_bytes"]
     assert results["B7"]["ours_lost_edits"] == 0
+    assert results["B2"]["verdicts_as_dry_run"], results["B2"]["verdicts"]
     assert results["B9"]["first_resent"] == {
         "status": "applied",
         "version": 0,
