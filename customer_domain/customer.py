@@ -45,7 +45,8 @@ class Customer(Aggregate):
             customer.client_clocks[self.client_id] = self.effective_at
             recent = customer.recent_latest_effective_at
             recent.append(self.latest_effective_at)
-            del recent[:-RECENT]
+            if len(recent) > RECENT:
+                del recent[0]
 
         def receipt(self) -> Receipt:
             """The verdict this event recorded, as a re-send is answered."""

@@ -21,7 +21,7 @@ from customer_domain.errors import InvalidValueError
 from customer_domain.fields import check_value
 from customer_domain.policy import Policy
 from customer_domain.stamps import Stamp, effective_time
-from customer_domain.state import Receipt
+from customer_domain.state import FieldValue, Receipt
 from customer_domain.vocabulary import (
     ACTIVE,
     CHOICE_CANDIDATE,
@@ -288,14 +288,13 @@ def _change(
     concurrent_field = customer.changed_by_others_after(base, client, name)
     concurrent_any = customer.changed_by_others_after(base, client)
     changed = customer.changed_event(name)
-    other = f"{current.changed_by} set {name} to {current.value!r}"
     if policy.for_field(name) == LAST_WRITER_WINS:
         if record.stamp < current.stamp:
             return record(
                 Customer.ChangeSuperseded,
                 Verdict.SUPERSEDED,
                 None,
-                f"a later edit wins: {other}",
+                f"a later edit wins: {_who_set(current, name)}",
                 field=name,
                 value=value,
                 winner=current.as_dict(),
@@ -305,7 +304,7 @@ def _change(
                 changed,
                 Verdict.APPLIED,
                 Reason.OVERWROTE_CONCURRENT_EDIT,
-                f"overwrote a concurrent edit: {other}",
+                f"overwrote a concurrent edit: {_who_set(current, name)}",
                 value=value,
                 previous=current.as_dict(),
             )
@@ -318,7 +317,7 @@ def _change(
                 Customer.ConflictOpened,
                 Verdict.CONFLICT,
                 None,
-                f"concurrent edit: {other}; both values are kept",
+                f"concurrent edit: {_who_set(current, name)}; both values are kept",
                 conflict_id,
                 field=name,
                 current=current.as_dict(),
@@ -329,13 +328,18 @@ def _change(
             Customer.CommandRejected,
             Verdict.REJECTED,
             Reason.CONCURRENT_EDIT,
-            f"first sync wins: {other} since version {base}",
+            f"first sync wins: {_who_set(current, name)} since version {base}",
             field=name,
             value=value,
             current=current.as_dict(),
         )
     status = Verdict.MERGED if concurrent_any else Verdict.APPLIED
     return record(changed, status, value=value, previous=current.as_dict())
+
+
+def _who_set(current: FieldValue, name: str) -> str:
+    """Who set the value that stands, for a verdict's detail."""
+    return f"{current.changed_by} set {name} to {current.value!r}"
 
 
 def _resolve(record: _Recorder, customer: Customer) -> Decision:
