@@ -222,6 +222,7 @@ def test_invalid_registration_is_refused_and_not_recorded():
         "invalid_value",
         None,
     )
+    assert decision.detail == "name: must be 1 to 200 characters long"
     assert stream.customer is None
 
 
