@@ -37,10 +37,10 @@ def raw_rate(
     )
 
 
-def provenance(n: int, at: datetime) -> dict[str, Any]:
+def provenance(n: int, at: datetime, command_id: uuid.UUID) -> dict[str, Any]:
     """What a recorded command carries: who, when, from which base, with what verdict."""
     return {
-        "command_id": uuid.uuid4(),
+        "command_id": command_id,
         "client_id": f"laptop-{n % 10}",
         "author": "employee",
         "issued_at": at,
@@ -68,7 +68,7 @@ def product_event_rate(
     customers = [
         Customer.register(
             uuid.uuid4(),
-            **provenance(0, start_at),
+            **provenance(0, start_at, uuid.uuid4()),
             name=f"Customer {n}",
             email=None,
             phone=None,
@@ -80,12 +80,15 @@ def product_event_rate(
         for n in range(aggregates)
     ]
 
+    # the commands' ids are the clients' (made before the clock, as B1's commands are)
+    command_ids = [uuid.uuid4() for _ in range(events)]
+
     def change(customer: Customer, n: int) -> None:
         at = start_at + timedelta(microseconds=n + 1)
         previous = customer.fields["supplier"].as_dict()
         customer.record(
             Customer.SupplierChanged,
-            **provenance(customer.version, at),
+            **provenance(customer.version, at, command_ids[n]),
             value=f"Supplier {n}",
             previous=previous,
         )

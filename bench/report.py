@@ -79,8 +79,9 @@ def render(results: dict, plot_name: str) -> str:
         "product's own events, 500 per `save()`, with no envelope read and no "
         "decision made. Each is one field change with its provenance and verdict "
         "(command id, client, author, issued, effective and received times, base "
-        "version, fingerprint) and the value it replaced. Whatever the product adds, "
-        "it cannot be faster than (c).",
+        "version, fingerprint) and the value it replaced; the command ids, which "
+        "clients make, are made before the clock starts, as B1's commands are. "
+        "Whatever the product adds, it cannot be faster than (c).",
         "",
         "| figure | store | ours | (a) | (b) | (c) | ours / (a) | ours / (b) | "
         "(c) / (b) | ours / (c) | target |",
