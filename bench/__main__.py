@@ -100,6 +100,8 @@ def main(quick: bool, repeat: int, only: tuple[str, ...], out: Path, page: Path)
     size = {name: values[1 if quick else 0] for name, values in SIZES.items()}
     pg = postgres_version()
     wanted = set(only or PARTS)
+    if wanted & {"B1", "B2"}:  # B2's ratios are against B1's baselines: measured together
+        wanted |= {"B1", "B2"}
     completed = latest_full_run(out) if only else None
     results = completed["results"] if completed else {}
 
@@ -180,7 +182,7 @@ def main(quick: bool, repeat: int, only: tuple[str, ...], out: Path, page: Path)
         "command": command + "".join(f" --only {part}" for part in only),
         "repeat": repeat,
         "quick": quick,
-        "only": list(only),
+        "only": [part for part in PARTS if only and part in wanted],
         "completes": completed and completed["command"] + " of " + completed["date"],
         "machine": {
             "cores": os.cpu_count(),
