@@ -100,8 +100,9 @@ def main(quick: bool, repeat: int, only: tuple[str, ...], out: Path, page: Path)
     size = {name: values[1 if quick else 0] for name, values in SIZES.items()}
     pg = postgres_version()
     wanted = set(only or PARTS)
-    if wanted & {"B1", "B2"}:  # B2's ratios are against B1's baselines: measured together
-        wanted |= {"B1", "B2"}
+    # B2's ratios are against B1's baselines, and B7's against B1's rate: measured together
+    if wanted & {"B1", "B2", "B7"}:
+        wanted |= {"B1", "B2", "B7"}
     completed = latest_full_run(out) if only else None
     results = completed["results"] if completed else {}
 

@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,7 +26,10 @@ BENCH_TOKENS = "bench-token=bench"
 
 
 def encoded_batches(
-    registered: list[uuid.UUID], customer_ids: list[uuid.UUID], commands: int, seed: int
+    registration: list[list[dict]],
+    customer_ids: list[uuid.UUID],
+    commands: int,
+    seed: int,
 ) -> tuple[list[bytes], list[str]]:
     """One client's ``/sync`` bodies, encoded before the clock starts: the
     workload over its own customers, each batch's bases what the verdicts of
@@ -35,7 +38,7 @@ def encoded_batches(
     so the server sees their commands in the same order). The bodies, and the
     verdicts the dry run gave."""
     dry_run = Customers(env={"PERSISTENCE_MODULE": "eventsourcing.popo"})
-    for batch in registration_batches(registered):  # as the server's were
+    for batch in registration:  # the server's own registrations
         dry_run.submit("office", "employee", batch)
     workload, bodies, verdicts = Workload(customer_ids, seed=seed), [], []
     for client, batch in workload.batches(commands):
@@ -101,10 +104,12 @@ def http_submit_rate(
         serving(Path(folder), projection_apart) as server,
     ):
         session = server.session()
-        ids = register(server, session, customers)
+        ids = [uuid.uuid4() for _ in range(customers)]
+        registration = list(registration_batches(ids))
+        post_registrations(server, session, registration)
         # each client thread its own customers and its share of the commands
         work = [
-            encoded_batches(ids, ids[n::threads], commands // threads, seed=n + 1)
+            encoded_batches(registration, ids[n::threads], commands // threads, n + 1)
             for n in range(threads)
         ]
         answers: list[list[bytes]] = [[] for _ in work]
@@ -153,13 +158,17 @@ def http_submit_rate(
 def register(server: ServerProcess, session, customers: int) -> list[uuid.UUID]:
     """Register ``customers`` new customers, 500 a request."""
     ids = [uuid.uuid4() for _ in range(customers)]
-    for batch in registration_batches(ids):
+    post_registrations(server, session, registration_batches(ids))
+    return ids
+
+
+def post_registrations(server: ServerProcess, session, batches: Iterable[list]) -> None:
+    for batch in batches:
         session.post(
             f"{server.url}/sync",
             timeout=300,
             json={"client_id": "office", "commands": batch},
         ).raise_for_status()
-    return ids
 
 
 def registration_batches(ids: list[uuid.UUID]) -> Iterator[list[dict]]:

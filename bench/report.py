@@ -192,7 +192,8 @@ def _instruction_lines(counted: dict | None) -> list[str]:
         "difference in instructions executed, per command or event. Exact, where the "
         "timings above move by a fifth from run to run. Ours leaves out making the "
         "commands (the clients' work, counted apart: "
-        f"{counted.get('making_commands', 0):,.0f} a command), as the timed B1 does.",
+        f"{counted.get('making_commands', 0):,.0f} a command), as the timed B1 does; "
+        "(c) still counts making its command ids, which its timed figure leaves out.",
         "",
         "| ours | (b) | (c) | ours / (b) | (c) / (b) | ours / (c) |",
         "|---|---|---|---|---|---|",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bench.workload import Workload
 from system import maintenance
+from system.directory import CustomerDirectory
 from system.runtime import Deployment
 
 
@@ -33,18 +34,25 @@ def run(events: int = 50_000, kills: int = 10, seed: int = 3) -> dict:
                 workload.saw(writer.customers.submit(client, "employee", batch))
             end = writer.customers.recorder.max_notification_id()
             killed, positions = 0, []
-            while killed < kills and writer.directory.position() < end:
+            # killed while at least two pages remain (the last ones are left to the
+            # check below), once it has projected a random part of what remains,
+            # and then a random part of a page later: however fast this machine
+            # projects, somewhere in its catch-up and inside a page, by design
+            page = CustomerDirectory.pull_section_size
+            while killed < kills and writer.directory.position() < end - 2 * page:
                 projector = subprocess.Popen(
                     [sys.executable, "-m", "system", "project", "--interval", "0.05"],
                     env={**os.environ, **env},
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-                # killed once it has projected part of what remains, however fast
-                # this machine projects: somewhere in its catch-up, by design
                 start = writer.directory.position()
-                target = start + chooser.uniform(0.1, 0.8) * (end - start)
+                target = start + chooser.uniform(0.1, 0.8) * (end - 2 * page - start)
                 wait_until_projected(writer.directory, projector, target)
+                time.sleep(chooser.uniform(0, 0.02))  # a page takes some 20 ms here
+                if projector.poll() is not None:
+                    msg = f"the projector exited by itself ({projector.returncode})"
+                    raise RuntimeError(msg)
                 projector.send_signal(signal.SIGKILL)
                 projector.wait(timeout=60)
                 killed += 1
@@ -64,12 +72,15 @@ def run(events: int = 50_000, kills: int = 10, seed: int = 3) -> dict:
 
 
 def wait_until_projected(directory, projector: subprocess.Popen, position: float) -> None:
-    """Until the read model has reached ``position``, or the projector has
-    stopped (then the check that follows finds what it left), or a minute."""
+    """Until the read model has reached ``position``; raises if the projector
+    stops by itself or has not got there within a minute."""
     deadline = time.monotonic() + 60
-    while (
-        directory.position() < position
-        and projector.poll() is None
-        and time.monotonic() < deadline
-    ):
+    while directory.position() < position:
+        if projector.poll() is not None:
+            msg = f"the projector exited by itself ({projector.returncode})"
+            raise RuntimeError(msg)
+        if time.monotonic() > deadline:
+            projector.kill()
+            msg = f"the projector did not reach position {position:.0f} within a minute"
+            raise RuntimeError(msg)
         time.sleep(0.002)

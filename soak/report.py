@@ -21,8 +21,9 @@ ROWS = {
         "Projection crash",
         "the projector process SIGKILLed {kills} times while "
         "catching up with {events:,} events ({kills_mid_catch_up} mid-way), "
-        "restarted each time; each kill once it has projected a random 10% to 80% of "
-        "what remains, so that it lands mid-way however fast the machine projects",
+        "restarted each time; each kill, while two pages or more remain, once it has "
+        "projected a random 10% to 80% of what remains and up to 20 ms after, so that "
+        "it lands inside a page however fast the machine projects",
         "exactly once: position never backwards, read model equal to a rebuild",
     ),
     "contention": (
@@ -95,7 +96,8 @@ def write(results_dir: Path, page: Path) -> None:
         "",
     ]
     # The sections after the table (written by hand) stay as the page has them.
-    kept = page.read_text().split("\n## ", 1)[1] if page.exists() else REPRODUCE
+    sections = page.read_text().split("\n## ", 1) if page.exists() else []
+    kept = sections[1] if len(sections) == 2 else REPRODUCE
     page.write_text("\n".join(lines) + "\n## " + kept)
 
 

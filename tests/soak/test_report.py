@@ -35,3 +35,10 @@ def test_a_new_page_says_how_to_reproduce(tmp_path):
     page = tmp_path / "reliability.md"
     report.write(tmp_path, page)
     assert "## Reproduce" in page.read_text()
+
+
+def test_a_page_with_no_section_after_the_table_gains_how_to_reproduce(tmp_path):
+    page = tmp_path / "reliability.md"
+    page.write_text("# Reliability\n\n| an old table |\n")
+    report.write(tmp_path, page)
+    assert "## Reproduce" in page.read_text()
