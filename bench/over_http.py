@@ -11,7 +11,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -104,9 +104,7 @@ def http_submit_rate(
         serving(Path(folder), projection_apart) as server,
     ):
         session = server.session()
-        ids = [uuid.uuid4() for _ in range(customers)]
-        registration = list(registration_batches(ids))
-        post_registrations(server, session, registration)
+        ids, registration = register(server, session, customers)
         # each client thread its own customers and its share of the commands
         work = [
             encoded_batches(registration, ids[n::threads], commands // threads, n + 1)
@@ -155,25 +153,22 @@ def http_submit_rate(
         }
 
 
-def register(server: ServerProcess, session, customers: int) -> list[uuid.UUID]:
-    """Register ``customers`` new customers, 500 a request."""
+def register(
+    server: ServerProcess, session, customers: int
+) -> tuple[list[uuid.UUID], list[list[dict]]]:
+    """Register ``customers`` new customers, 500 a request: their ids, and the
+    requests' commands."""
     ids = [uuid.uuid4() for _ in range(customers)]
-    post_registrations(server, session, registration_batches(ids))
-    return ids
-
-
-def post_registrations(server: ServerProcess, session, batches: Iterable[list]) -> None:
+    batches = [
+        registrations(ids[start : start + 500]) for start in range(0, customers, 500)
+    ]
     for batch in batches:
         session.post(
             f"{server.url}/sync",
             timeout=300,
             json={"client_id": "office", "commands": batch},
         ).raise_for_status()
-
-
-def registration_batches(ids: list[uuid.UUID]) -> Iterator[list[dict]]:
-    for start in range(0, len(ids), 500):
-        yield registrations(ids[start : start + 500])
+    return ids, batches
 
 
 def server_memory(customers: int, events_each: int, touched: int) -> dict:
