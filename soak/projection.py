@@ -50,9 +50,7 @@ def run(events: int = 50_000, kills: int = 10, seed: int = 3) -> dict:
                 target = start + chooser.uniform(0.1, 0.8) * (end - 2 * page - start)
                 wait_until_projected(writer.directory, projector, target)
                 time.sleep(chooser.uniform(0, 0.02))  # a page takes some 20 ms here
-                if projector.poll() is not None:
-                    msg = f"the projector exited by itself ({projector.returncode})"
-                    raise RuntimeError(msg)
+                still_running(projector)
                 projector.send_signal(signal.SIGKILL)
                 projector.wait(timeout=60)
                 killed += 1
@@ -76,11 +74,16 @@ def wait_until_projected(directory, projector: subprocess.Popen, position: float
     stops by itself or has not got there within a minute."""
     deadline = time.monotonic() + 60
     while directory.position() < position:
-        if projector.poll() is not None:
-            msg = f"the projector exited by itself ({projector.returncode})"
-            raise RuntimeError(msg)
+        still_running(projector)
         if time.monotonic() > deadline:
             projector.kill()
             msg = f"the projector did not reach position {position:.0f} within a minute"
             raise RuntimeError(msg)
         time.sleep(0.002)
+
+
+def still_running(projector: subprocess.Popen) -> None:
+    """Raises if the projector stopped by itself, which no kill may hide."""
+    if projector.poll() is not None:
+        msg = f"the projector exited by itself ({projector.returncode})"
+        raise RuntimeError(msg)
