@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -37,6 +37,9 @@ from customer_domain.errors import (
 )
 from customer_domain.snapshot import CustomerSnapshot
 from customer_domain.vocabulary import Reason
+
+if TYPE_CHECKING:
+    from application.read_ahead import StreamReader
 
 Envelope = Command | Mapping[str, Any]
 
@@ -76,6 +79,7 @@ class Customers(Application):
         self.snapshot_writer = SnapshotWriter(
             self.snapshots.put if self.snapshots is not None else lambda _: None
         )
+        self.stream_reader = self._construct_stream_reader()
 
     def construct_recorder(self):
         prepare_store(self.factory)
@@ -84,6 +88,17 @@ class Customers(Application):
 
             send_rows_in_binary(self.factory)
         return with_schema_retries(super().construct_recorder)
+
+    def _construct_stream_reader(self) -> StreamReader | None:
+        """Where the store reads many customers in one round trip (PostgreSQL)."""
+        if (
+            type(self.factory).__module__ != "eventsourcing.postgres"
+            or not self.snapshots
+        ):
+            return None
+        from application.read_ahead import StreamReader  # needs psycopg
+
+        return StreamReader(self.recorder, self.snapshots.recorder)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
         """Save; snapshot the customers it carried past a snapshot point
@@ -272,6 +287,41 @@ class Customers(Application):
             return self.repository.get(customer_id, deepcopy_from_cache=False)
         except AggregateNotFoundError:
             return None
+
+    def read_ahead(self, customer_ids: Iterable[UUID]) -> dict[UUID, Customer | None]:
+        """The customers a batch would otherwise read one round trip at a time,
+        read at once where the store allows (hold their locks): those not cached
+        yet, cached from now on (None: not registered), and the cached ones that
+        recently lost a race, caught up. What it returns is as stored now."""
+        cache = self.repository.cache
+        if self.stream_reader is None or cache is None:
+            return {}
+        after: dict[UUID, int | None] = {}
+        cached: dict[UUID, Customer] = {}
+        for customer_id in customer_ids:
+            try:
+                customer = cache.get(customer_id)
+            except KeyError:
+                after[customer_id] = None
+            else:
+                if customer_id in self.contention:
+                    after[customer_id] = customer.version
+                    cached[customer_id] = customer
+        if not after:
+            return {}
+        streams = self.stream_reader.read(after)
+        fresh: dict[UUID, Customer | None] = {}
+        for customer_id in after:
+            snapshot, events = streams.get(customer_id, (None, []))
+            customer = cached.get(customer_id)
+            if snapshot is not None:
+                customer = self.snapshots.mapper.to_domain_event(snapshot).mutate(None)
+            for stored in events:
+                customer = self.mapper.to_domain_event(stored).mutate(customer)
+            if customer is not None and customer_id not in cached:
+                cache.put(customer_id, customer)
+            fresh[customer_id] = customer
+        return fresh
 
     def catch_up(self, customer: Customer) -> None:
         """Apply to a cached customer (its lock held) what other processes recorded."""

@@ -43,6 +43,8 @@ class CustomerStore(Protocol):
 
     def load_for_update(self, customer_id: UUID) -> Customer | None: ...
 
+    def read_ahead(self, customer_ids: Iterable[UUID]) -> dict[UUID, Customer | None]: ...
+
     def catch_up(self, customer: Customer) -> None: ...
 
     def save(self, *customers: Customer | None, **kwargs: Any) -> list[Recording]: ...
@@ -69,6 +71,8 @@ class Intake:
         self.sender = sender
         self.expected_version = expected_version
         self.results: dict[int, Result] = {}
+        self.groups: dict[UUID, Items] = {}
+        self.fresh: dict[UUID, Customer | None] = {}  # customers as just read
 
     def process(self, batch: list[Command]) -> list[Result]:
         try:
@@ -80,14 +84,15 @@ class Intake:
             raise
 
     def _process(self, batch: list[Command]) -> list[Result]:
-        groups: dict[UUID, Items] = {}
+        groups = self.groups
         for index, command in enumerate(batch):
             groups.setdefault(command.customer_id, []).append((index, command))
         # The contended customers last, just before they are saved (first):
         # the less time between reading them and saving, the fewer races lost.
         contended = self.app.contention
-        order = sorted(groups, key=lambda customer_id: customer_id in contended)
-        decided = {cid: self._decide(groups[cid]) for cid in order}
+        decided = self._decide_all(
+            sorted(groups, key=lambda customer_id: customer_id in contended)
+        )
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
             lost = self._save_all(decided)
             if not lost:
@@ -97,7 +102,7 @@ class Intake:
             self.app.contention.lost(lost)
             self.app.forget(lost)
             time.sleep(random.uniform(0, 0.002 * attempt))
-            decided = {cid: self._decide(groups[cid]) for cid in lost}
+            decided = self._decide_all(lost)
         msg = f"customers {sorted(map(str, decided))} changed under every attempt"
         raise ConcurrencyError(msg)
 
@@ -170,13 +175,20 @@ class Intake:
         first = events[0].originator_version
         return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
+    def _decide_all(self, customer_ids: list[UUID]) -> Decided:
+        self.fresh = self.app.read_ahead(customer_ids)
+        return {cid: self._decide(self.groups[cid]) for cid in customer_ids}
+
     def _decide(
         self, items: Items, reloaded: bool = False
     ) -> tuple[Customer | None, list[tuple]]:
         customer_id = items[0][1].customer_id
-        customer = self.app.load_for_update(customer_id)
-        if customer is not None and customer_id in self.app.contention:
-            self.app.catch_up(customer)  # what other processes recorded meanwhile
+        if not reloaded and customer_id in self.fresh:
+            customer = self.fresh[customer_id]
+        else:
+            customer = self.app.load_for_update(customer_id)
+            if customer is not None and customer_id in self.app.contention:
+                self.app.catch_up(customer)  # what other processes recorded meanwhile
         verdicts = []
         for index, command in items:
             history = StoredHistory(self.app.events, customer) if customer else None

@@ -1,0 +1,155 @@
+"""On PostgreSQL, a batch reads the customers it has not cached, and those that
+recently lost a race, in one round trip (application.read_ahead), and finds
+them as loading them one at a time would."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from application import Customers
+from application.snapshots import SNAPSHOT_EVERY
+from tests.backends import postgres_schema
+from tests.devices import Device
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def postgres_env():
+    with postgres_schema() as env:
+        yield env
+
+
+@pytest.fixture
+def make_app(postgres_env):
+    apps = []
+
+    def make() -> Customers:
+        apps.append(Customers(env=postgres_env))
+        return apps[-1]
+
+    yield make
+    for app in apps:
+        app.close()
+
+
+def one_at_a_time(app: Customers, customer_id: uuid.UUID):
+    """The customer as the library loads it: its latest snapshot, then its events."""
+    return app.repository.get(customer_id, deepcopy_from_cache=False)
+
+
+def count_reads(app: Customers, monkeypatch) -> dict[str, int]:
+    """How many queries the application's reads make, by kind."""
+    counts = {"one stream": 0, "many streams": 0}
+
+    def counted(kind, read):
+        def wrapper(*args, **kwargs):
+            counts[kind] += 1
+            return read(*args, **kwargs)
+
+        return wrapper
+
+    for recorder in (app.recorder, app.snapshots.recorder):
+        monkeypatch.setattr(
+            recorder, "select_events", counted("one stream", recorder.select_events)
+        )
+    reader = app.stream_reader
+    monkeypatch.setattr(reader, "read", counted("many streams", reader.read))
+    return counts
+
+
+def test_customers_read_ahead_are_those_loaded_one_at_a_time(make_app):
+    writer = make_app()
+    office = Device(writer, "office", "carol")
+    plain = office.register("Plain Ltd")
+    office.sync(office.edit(plain, 0, supplier="Old Co", phone="+47 1"))
+    snapshotted = office.register("Long History AS")
+    for version in range(0, SNAPSHOT_EVERY + 5, 10):
+        office.sync(
+            [
+                command
+                for v in range(version, version + 10)
+                for command in office.edit(snapshotted, v, description=f"v{v}")
+            ]
+        )
+    writer.snapshot_writer.wait()
+    [snapshot] = writer.snapshots.get(snapshotted, desc=True, limit=1)
+    assert snapshot.originator_version < writer.version_of(snapshotted)
+    unknown = uuid.uuid4()
+
+    cold = make_app()
+    fresh = cold.read_ahead([plain, snapshotted, unknown])
+
+    assert fresh[unknown] is None
+    for customer_id in (plain, snapshotted):
+        assert vars(fresh[customer_id]) == vars(one_at_a_time(writer, customer_id))
+        # cached from now on: the same object is decided on next
+        assert cold.load_for_update(customer_id) is fresh[customer_id]
+    assert cold.load_for_update(unknown) is None
+
+
+def test_a_contended_customer_is_caught_up_and_a_calm_one_left_cached(make_app):
+    first, second = make_app(), make_app()
+    office = Device(first, "office", "carol")
+    contended, calm = office.register("Key Account"), office.register("Calm Ltd")
+    for customer_id in (contended, calm):
+        second.load_for_update(customer_id)  # cached by the second application
+    office.sync(office.edit(contended, 0, name="Key Account AS", phone="+47 2"))
+    second.contention.lost([contended])
+
+    fresh = second.read_ahead([contended, calm])
+
+    assert list(fresh) == [contended]
+    assert fresh[contended] is second.load_for_update(contended)
+    assert vars(fresh[contended]) == vars(one_at_a_time(first, contended))
+    assert fresh[contended].value("name") == "Key Account AS"
+
+
+def test_a_batch_on_a_cold_server_reads_its_customers_in_one_query(make_app, monkeypatch):
+    writer = make_app()
+    office = Device(writer, "office", "carol")
+    customer_ids = [office.register(f"Customer {n}") for n in range(20)]
+    new_customer = uuid.uuid4()
+    cold = make_app()
+    reads = count_reads(cold, monkeypatch)
+    laptop = Device(cold, "laptop", "dave")
+
+    results = laptop.sync(
+        [
+            c
+            for cid in customer_ids
+            for c in laptop.edit(cid, 0, phone=f"+47 {cid.int % 97}")
+        ]
+        + [laptop.command("RegisterCustomer", new_customer, {"name": "New AS"}, None)]
+    )
+
+    assert {r.status for r in results} == {"applied"}
+    assert reads == {"one stream": 0, "many streams": 1}
+    assert cold.get_customer(new_customer).value("name") == "New AS"
+    for customer_id in customer_ids:
+        assert vars(cold.get_customer(customer_id)) == vars(
+            writer.get_customer(customer_id)
+        )
+
+
+def test_customers_that_lost_a_race_are_read_again_together(make_app, monkeypatch):
+    first, second = make_app(), make_app()
+    office = Device(first, "office", "carol")
+    customer_ids = [office.register(f"Key Account {n}") for n in range(3)]
+    laptop = Device(second, "laptop", "dave")
+    laptop.sync([c for cid in customer_ids for c in laptop.edit(cid, 0, phone="+47 3")])
+    # the first application changes them all behind the second one's cache
+    office.sync([c for cid in customer_ids for c in office.edit(cid, 0, supplier="X")])
+    reads = count_reads(second, monkeypatch)
+
+    results = laptop.sync(
+        [c for cid in customer_ids for c in laptop.edit(cid, 1, description="later")]
+    )
+
+    assert [r.version for r in results] == [3, 3, 3]
+    assert {r.status for r in results} == {"merged"}
+    # one read of the three after their save lost, none one customer at a time
+    assert reads == {"one stream": 0, "many streams": 1}
+    assert all(cid in second.contention for cid in customer_ids)
