@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from copy import deepcopy
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
@@ -23,6 +23,7 @@ from application.envelopes import as_commands
 from application.event_format import STORED_FORMAT
 from application.history import StoredHistory
 from application.intake import Intake
+from application.read_ahead import StreamReader, stream_reader
 from application.requests import Registration, Resolution
 from application.results import Result
 from application.schema import prepare_store, with_schema_retries
@@ -37,9 +38,6 @@ from customer_domain.errors import (
 )
 from customer_domain.snapshot import CustomerSnapshot
 from customer_domain.vocabulary import Reason
-
-if TYPE_CHECKING:
-    from application.read_ahead import StreamReader
 
 Envelope = Command | Mapping[str, Any]
 
@@ -90,15 +88,12 @@ class Customers(Application):
         return with_schema_retries(super().construct_recorder)
 
     def _construct_stream_reader(self) -> StreamReader | None:
-        """Where the store reads many customers in one round trip (PostgreSQL)."""
-        if (
-            type(self.factory).__module__ != "eventsourcing.postgres"
-            or not self.snapshots
-        ):
+        """Where the store reads many customers in one query (``application.read_ahead``)."""
+        if not self.snapshots:
             return None
-        from application.read_ahead import StreamReader  # needs psycopg
-
-        return StreamReader(self.recorder, self.snapshots.recorder)
+        return stream_reader(
+            type(self.factory).__module__, self.recorder, self.snapshots.recorder
+        )
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording]:
         """Save; snapshot the customers it carried past a snapshot point

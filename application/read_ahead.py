@@ -1,82 +1,132 @@
-"""Reading many customers' streams in one round trip, on PostgreSQL.
+"""Reading many customers' streams in one query, on PostgreSQL and SQLite.
 
 A batch names up to hundreds of customers. Loading each one the library's way
 takes two queries (its latest snapshot, then the events after it), and
 catching up a cached one takes another: a server that has just started, or
 that shares customers with other servers, then spends most of a batch waiting
-on round trips. ``StreamReader.read`` asks for all of them in one statement
-over the same tables; the events and snapshots it returns are decoded by the
-application's own mappers, as any other read. Imported only when PostgreSQL
-is chosen.
+on the store. A stream reader asks for all of them in one statement over the
+library's own tables; the events and snapshots it returns are decoded by the
+application's own mappers, as any other read. Other stores (EventStoreDB, in
+memory) load customers one at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import StoredEvent
-from eventsourcing.postgres import PostgresAggregateRecorder
-from psycopg.sql import SQL, Identifier
+from eventsourcing.persistence import AggregateRecorder, StoredEvent
 
-# Rows of both tables, each customer's latest snapshot (of those asked for from
-# their start, ``after`` null) and the events after it or after ``after``.
-_STATEMENT = SQL(
-    "WITH wanted (id, after) AS ("
-    " SELECT * FROM unnest(%s::{id_type}[], %s::bigint[])), "
-    "latest AS ("
-    " SELECT DISTINCT ON (s.originator_id)"
-    " s.originator_id, s.originator_version, s.topic, s.state"
-    " FROM {schema}.{snapshots} s JOIN wanted w ON s.originator_id = w.id"
-    " WHERE w.after IS NULL"
-    " ORDER BY s.originator_id, s.originator_version DESC) "
-    "SELECT true AS is_snapshot, originator_id, originator_version, topic, state"
-    " FROM latest "
+# For each customer, its latest snapshot and the events after it, or, given a
+# version, the events after that version (no snapshot).
+Streams = dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]
+
+
+class StreamReader(Protocol):
+    def read(self, after: Mapping[UUID, int | None]) -> Streams:
+        """Each customer's latest snapshot and the events after it (``after``
+        None), or the events after version ``after``; customers with neither
+        are left out."""
+        ...
+
+
+def stream_reader(
+    persistence_module: str, events: AggregateRecorder, snapshots: AggregateRecorder
+) -> StreamReader | None:
+    """The reader for the store the recorders keep, if it has one."""
+    if persistence_module == "eventsourcing.postgres":
+        return PostgresStreamReader(events, snapshots)
+    if persistence_module == "eventsourcing.sqlite":
+        return SQLiteStreamReader(events, snapshots)
+    return None
+
+
+# The same statement in both dialects: the customers wanted, with the version
+# to read after (null: from the latest snapshot), their latest snapshots, then
+# the snapshots and the events after them, snapshots first.
+_SELECT = (
+    "SELECT {true} AS is_snapshot, s.originator_id AS originator_id,"
+    " s.originator_version AS originator_version, s.topic AS topic,"
+    " s.state AS state FROM {snapshots} s JOIN latest l ON s.originator_id = l.originator_id"
+    " AND s.originator_version = l.originator_version "
     "UNION ALL "
-    "SELECT false, e.originator_id, e.originator_version, e.topic, e.state"
-    " FROM wanted w JOIN {schema}.{events} e ON e.originator_id = w.id"
+    "SELECT {false}, e.originator_id, e.originator_version, e.topic, e.state"
+    " FROM wanted w JOIN {events} e ON e.originator_id = w.id"
     " LEFT JOIN latest l ON l.originator_id = w.id"
     " WHERE coalesce(w.after, l.originator_version) IS NULL"
     " OR e.originator_version > coalesce(w.after, l.originator_version) "
     "ORDER BY is_snapshot DESC, originator_version"
 )
+_LATEST = (
+    "latest AS (SELECT s.originator_id, max(s.originator_version) AS originator_version"
+    " FROM {snapshots} s JOIN wanted w ON s.originator_id = w.id"
+    " WHERE w.after IS NULL GROUP BY s.originator_id) "
+)
 
 
-class StreamReader:
-    """Reads the streams of many customers, and their latest snapshots, at once."""
+def _streams(rows: Iterable[Any], customer_id: Any = lambda value: value) -> Streams:
+    streams: Streams = {}
+    for row in rows:
+        stored = StoredEvent(
+            originator_id=customer_id(row["originator_id"]),
+            originator_version=row["originator_version"],
+            topic=row["topic"],
+            state=bytes(row["state"]),
+        )
+        if row["is_snapshot"]:
+            streams[stored.originator_id] = (stored, [])
+        else:
+            streams.setdefault(stored.originator_id, (None, []))[1].append(stored)
+    return streams
 
-    def __init__(
-        self, events: PostgresAggregateRecorder, snapshots: PostgresAggregateRecorder
-    ) -> None:
+
+class PostgresStreamReader:
+    def __init__(self, events: Any, snapshots: Any) -> None:
+        from psycopg.sql import SQL, Identifier  # only when PostgreSQL is chosen
+
         self.datastore = events.datastore
-        self.statement = _STATEMENT.format(
-            schema=Identifier(self.datastore.schema),
+        schema = self.datastore.schema
+        self.statement = SQL(
+            "WITH wanted (id, after) AS (SELECT * FROM "
+            "unnest(%s::{id_type}[], %s::bigint[])), " + _LATEST + _SELECT
+        ).format(
             id_type=Identifier(self.datastore.originator_id_type),
-            events=Identifier(events.events_table_name),
-            snapshots=Identifier(snapshots.events_table_name),
+            events=Identifier(schema, events.events_table_name),
+            snapshots=Identifier(schema, snapshots.events_table_name),
+            true=SQL("true"),
+            false=SQL("false"),
         )
 
-    def read(
-        self, after: Mapping[UUID, int | None]
-    ) -> dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]]:
-        """For each customer, its latest snapshot and the events after it
-        (``after`` None), or the events after version ``after`` (no snapshot);
-        customers with neither are left out."""
-        ids, versions = list(after), list(after.values())
+    def read(self, after: Mapping[UUID, int | None]) -> Streams:
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
-            cursor.execute(self.statement, (ids, versions), prepare=True)
-            rows: list[dict[str, Any]] = cursor.fetchall()
-        streams: dict[UUID, tuple[StoredEvent | None, list[StoredEvent]]] = {}
-        for row in rows:
-            stored = StoredEvent(
-                originator_id=row["originator_id"],
-                originator_version=row["originator_version"],
-                topic=row["topic"],
-                state=bytes(row["state"]),
+            cursor.execute(
+                self.statement, (list(after), list(after.values())), prepare=True
             )
-            if row["is_snapshot"]:
-                streams[stored.originator_id] = (stored, [])
-            else:
-                streams.setdefault(stored.originator_id, (None, []))[1].append(stored)
-        return streams
+            return _streams(cursor.fetchall())
+
+
+class SQLiteStreamReader:
+    def __init__(self, events: Any, snapshots: Any) -> None:
+        self.datastore = events.datastore
+        self.recorder = events
+        self.template = (
+            "WITH wanted (id, after) AS (VALUES {wanted}), " + _LATEST + _SELECT
+        ).format(
+            wanted="{wanted}",
+            events=events.events_table_name,
+            snapshots=snapshots.events_table_name,
+            true=1,
+            false=0,
+        )
+
+    def read(self, after: Mapping[UUID, int | None]) -> Streams:
+        statement = self.template.format(wanted=", ".join(["(?, ?)"] * len(after)))
+        params = [
+            value
+            for customer_id, version in after.items()
+            for value in (customer_id.hex, version)
+        ]
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(statement, params)
+            return _streams(cursor.fetchall(), self.recorder.convert_originator_id)

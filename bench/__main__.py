@@ -38,6 +38,7 @@ SIZES = {  # full, quick
     "b8_events": (10_000, 500),
     "b8_warm": (30, 5),
     "b8_restarts": (5, 1),
+    "b8_batch": (500, 100),  # commands, over a half as many customers
     "b9_commands": (100_000, 1_000),
     "b10_batches": (10, 1),
     "b10_size": (500, 100),
@@ -47,7 +48,15 @@ SIZES = {  # full, quick
 def measure_alone(name: str, size: dict, repeat: int) -> dict:
     """One of the figures that need no other's result."""
     if name == "B8":
-        return long_lived.b8(size["b8_events"], size["b8_warm"], size["b8_restarts"])
+        batch = size["b8_batch"]
+        return {
+            **long_lived.b8(size["b8_events"], size["b8_warm"], size["b8_restarts"]),
+            "batches": [
+                long_lived.cold_batch(kind, batch // 2, batch, size["b8_restarts"])
+                for kind in ("sqlite", "postgres")
+                if kind == "sqlite" or postgres_reachable()
+            ],
+        }
     if name == "B9":
         return long_lived.b9(size["b9_commands"])
     return scale_out.b10(

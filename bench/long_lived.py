@@ -16,6 +16,7 @@ from types import ModuleType
 
 from application import Customers
 from application.snapshots import HISTORY_SHARE, SNAPSHOT_EVERY
+from bench.stores import fresh_store
 from bench.workload import registrations
 from harness.server import ServerProcess
 from system.directory import CustomerDirectory
@@ -94,6 +95,42 @@ def b8(events: int, warm_commands: int, restarts: int = 3) -> dict:
         "colds_s": colds,
         "warm_p90_s": statistics.quantiles(warms, n=10)[-1],
         "warm_commands": warm_commands,
+    }
+
+
+def cold_batch(kind: str, customers: int, size: int, restarts: int) -> dict:
+    """A restarted application's first batch (``size`` edits over ``customers``
+    customers it has not cached, each with a short history) against its next
+    batch, warm: the medians of ``restarts`` restarts."""
+    per_customer = size // customers
+    colds, warms = [], []
+    with fresh_store(kind) as env:
+        writer = Customers(env=env)
+        for _ in range(restarts):
+            customer_ids = [uuid.uuid4() for _ in range(customers)]
+            writer.submit("office", "carol", registrations(customer_ids))
+            batches = [
+                [c for cid in customer_ids for c in edits(cid, start, per_customer)]
+                for start in (0, per_customer)
+            ]
+            app = Customers(env=env)  # restarted: nothing cached
+            try:
+                for times, batch in zip((colds, warms), batches):
+                    started = time.perf_counter()
+                    app.submit("laptop", "dave", batch)
+                    times.append(time.perf_counter() - started)
+            finally:
+                app.close()
+        writer.close()
+    cold, warm = statistics.median(colds), statistics.median(warms)
+    return {
+        "store": kind,
+        "customers": customers,
+        "commands": customers * per_customer,
+        "restarts": restarts,
+        "cold_s": cold,
+        "warm_s": warm,
+        "ratio": cold / warm,
     }
 
 

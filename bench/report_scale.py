@@ -25,6 +25,7 @@ def lines(r: dict) -> list[str]:
             f"| {b8['cold_s'] * 1000:.1f} ms | {b8['warm_s'] * 1000:.1f} ms | "
             f"{b8['ratio']:.2f}x | at most 3x |",
         ]
+        found += _cold_batches(b8.get("batches", []))
     if "B9" in r:
         b9 = r["B9"]
         resent = b9["first_resent"]
@@ -105,6 +106,29 @@ def _pairs(figure: dict) -> str:
 def _share(run: dict) -> str:
     idle = run.get("cpu_idle")
     return "" if idle is None else f"{idle:.0%}"
+
+
+def _cold_batches(batches: list[dict]) -> list[str]:
+    if not batches:
+        return []
+    first = batches[0]
+    return [
+        "",
+        f"Many customers at once: {first['commands']} edits over {first['customers']} "
+        "customers, each with a short history, sent to a restarted application that has "
+        "cached none of them, against its next batch on the same customers, warm (the "
+        f"medians of {first['restarts']} restarts, in-process). On PostgreSQL a batch "
+        "reads the customers it has not cached in one query; on SQLite, in the "
+        "server's own process, one at a time.",
+        "",
+        "| store | cold first batch | warm batch | cold / warm |",
+        "|---|---|---|---|",
+        *(
+            f"| {b['store']} | {b['cold_s'] * 1000:.0f} ms | {b['warm_s'] * 1000:.0f} ms "
+            f"| {b['ratio']:.2f}x |"
+            for b in batches
+        ),
+    ]
 
 
 def _when(figure: dict) -> str:

@@ -59,6 +59,8 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
         "duplicate": True,
     }
     assert results["B9"]["commands"] == 1_000  # its bytes a command: test_command_index
+    assert "sqlite" in {batch["store"] for batch in results["B8"]["batches"]}
+    assert all(batch["cold_s"] > 0 for batch in results["B8"]["batches"])
     if "B10" in results:  # PostgreSQL reachable
         for run in (results["B10"]["one"], results["B10"]["two"]):
             assert run["exactly_once"] and run["read_model_equals_rebuild"], run
@@ -66,6 +68,7 @@ def test_the_benchmarks_run_and_write_json_and_the_page(tmp_path):
     assert results["B1"]["product_events_500_per_save"] > 0
     text = page.read_text()
     assert all(f"## {name}" in text for name in ("B3", "B5", "B6", "B7"))
+    assert "| store | cold first batch | warm batch | cold / warm |" in text
     assert page.with_suffix(".png").stat().st_size > 0
 
 

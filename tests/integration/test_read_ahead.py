@@ -1,6 +1,6 @@
-"""On PostgreSQL, a batch reads the customers it has not cached, and those that
-recently lost a race, in one round trip (application.read_ahead), and finds
-them as loading them one at a time would."""
+"""A batch reads the customers it has not cached, and those that recently lost
+a race, in one query (application.read_ahead), on PostgreSQL and SQLite, and
+finds them as loading them one at a time would."""
 
 from __future__ import annotations
 
@@ -10,29 +10,24 @@ import pytest
 
 from application import Customers
 from application.snapshots import SNAPSHOT_EVERY
-from tests.backends import postgres_schema
+from tests.backends import backend_env
 from tests.devices import Device
 
-pytestmark = pytest.mark.postgres
 
-
-@pytest.fixture
-def postgres_env():
-    with postgres_schema() as env:
-        yield env
-
-
-@pytest.fixture
-def make_app(postgres_env):
+@pytest.fixture(params=["sqlite", "postgres"])
+def make_app(request, tmp_path):
+    if request.param == "postgres":
+        request.applymarker(pytest.mark.postgres)
     apps = []
+    with backend_env(request.param, tmp_path) as env:
 
-    def make() -> Customers:
-        apps.append(Customers(env=postgres_env))
-        return apps[-1]
+        def make() -> Customers:
+            apps.append(Customers(env=env))
+            return apps[-1]
 
-    yield make
-    for app in apps:
-        app.close()
+        yield make
+        for app in apps:
+            app.close()
 
 
 def one_at_a_time(app: Customers, customer_id: uuid.UUID):
@@ -41,8 +36,10 @@ def one_at_a_time(app: Customers, customer_id: uuid.UUID):
 
 
 def count_reads(app: Customers, monkeypatch) -> dict[str, int]:
-    """How many queries the application's reads make, by kind."""
-    counts = {"one stream": 0, "many streams": 0}
+    """How the application reads customers: one at a time (each such load
+    reads the customer's latest snapshot first), caught up one at a time, or
+    many in one query."""
+    counts = {"one at a time": 0, "caught up one at a time": 0, "many at once": 0}
 
     def counted(kind, read):
         def wrapper(*args, **kwargs):
@@ -51,12 +48,13 @@ def count_reads(app: Customers, monkeypatch) -> dict[str, int]:
 
         return wrapper
 
-    for recorder in (app.recorder, app.snapshots.recorder):
-        monkeypatch.setattr(
-            recorder, "select_events", counted("one stream", recorder.select_events)
-        )
+    snapshots = app.snapshots.recorder
+    monkeypatch.setattr(
+        snapshots, "select_events", counted("one at a time", snapshots.select_events)
+    )
+    monkeypatch.setattr(app, "catch_up", counted("caught up one at a time", app.catch_up))
     reader = app.stream_reader
-    monkeypatch.setattr(reader, "read", counted("many streams", reader.read))
+    monkeypatch.setattr(reader, "read", counted("many at once", reader.read))
     return counts
 
 
@@ -126,7 +124,7 @@ def test_a_batch_on_a_cold_server_reads_its_customers_in_one_query(make_app, mon
     )
 
     assert {r.status for r in results} == {"applied"}
-    assert reads == {"one stream": 0, "many streams": 1}
+    assert reads == {"one at a time": 0, "caught up one at a time": 0, "many at once": 1}
     assert cold.get_customer(new_customer).value("name") == "New AS"
     for customer_id in customer_ids:
         assert vars(cold.get_customer(customer_id)) == vars(
@@ -151,5 +149,5 @@ def test_customers_that_lost_a_race_are_read_again_together(make_app, monkeypatc
     assert [r.version for r in results] == [3, 3, 3]
     assert {r.status for r in results} == {"merged"}
     # one read of the three after their save lost, none one customer at a time
-    assert reads == {"one stream": 0, "many streams": 1}
+    assert reads == {"one at a time": 0, "caught up one at a time": 0, "many at once": 1}
     assert all(cid in second.contention for cid in customer_ids)
