@@ -17,6 +17,7 @@ from system.recorders import (
     load_document,
     project_into,
 )
+from system.recorders.caching import CachingDocuments
 
 
 class _PostgresViewStore:
@@ -70,7 +71,7 @@ class _PostgresViewStore:
             )
 
 
-class Recorder(DirectoryRecorder, PostgresProcessRecorder):
+class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
     def __init__(
         self,
         datastore: PostgresDatastore,
@@ -137,8 +138,12 @@ class Recorder(DirectoryRecorder, PostgresProcessRecorder):
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
+        # the position before this page's own tracking record
+        position = self._max_tracking_id(UPSTREAM, curs) or 0
         super()._insert_events(curs, stored_events, **kwargs)
-        project_into(_PostgresViewStore(self, curs), kwargs)
+        project_into(
+            self.documents.over(_PostgresViewStore(self, curs), position), kwargs
+        )
 
     def customer_view(self, customer_id: str) -> dict | None:
         with self.datastore.transaction(commit=False) as curs:

@@ -15,6 +15,7 @@ from system.recorders import (
     load_document,
     project_into,
 )
+from system.recorders.caching import CachingDocuments
 
 
 class _SQLiteViewStore:
@@ -69,7 +70,7 @@ class _SQLiteViewStore:
         )
 
 
-class Recorder(DirectoryRecorder, SQLiteProcessRecorder):
+class Recorder(CachingDocuments, DirectoryRecorder, SQLiteProcessRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [
             *super().construct_create_table_statements(),
@@ -89,8 +90,10 @@ class Recorder(DirectoryRecorder, SQLiteProcessRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        c.execute(self.select_max_tracking_id_statement, (UPSTREAM,))
+        position = c.fetchone()[0] or 0  # before this page's own tracking record
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
-        project_into(_SQLiteViewStore(c), kwargs)
+        project_into(self.documents.over(_SQLiteViewStore(c), position), kwargs)
         return notification_ids
 
     def customer_view(self, customer_id: str) -> dict | None:

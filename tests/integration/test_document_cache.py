@@ -1,0 +1,152 @@
+"""A projector keeps the documents it wrote for its next pages
+(system/recorders/caching.py), and only while the read model is as it left it."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from customer_domain.customer import Customer
+from system import maintenance, views
+from system.directory import CustomerDirectory
+from system.recorders.caching import DocumentCache
+from system.runtime import Deployment
+from tests.backends import backend_env
+from tests.devices import Device
+
+VIEW_STORES = {"sqlite": "_SQLiteViewStore", "postgres": "_PostgresViewStore"}
+
+
+@pytest.fixture(params=list(VIEW_STORES))
+def sql_env(request, tmp_path):
+    if request.param == "postgres":
+        request.applymarker(pytest.mark.postgres)
+    with backend_env(request.param, tmp_path) as env:
+        yield request.param, env
+
+
+@pytest.fixture
+def writer(sql_env):
+    _, env = sql_env
+    with Deployment(env, projection="off") as deployment:
+        yield deployment
+
+
+def documents_read(directory: CustomerDirectory, monkeypatch) -> list[int]:
+    """How many documents each page reads from the store, page after page."""
+    module = sys.modules[type(directory.recorder).__module__]
+    reads: list[int] = []
+    real_load = module.load_document
+
+    def counted(text):
+        reads.append(1)
+        return real_load(text)
+
+    monkeypatch.setattr(module, "load_document", counted)
+    return reads
+
+
+def test_a_projector_reads_back_none_of_the_documents_it_wrote(
+    writer, sql_env, monkeypatch
+):
+    _, env = sql_env
+    office = Device(writer.customers, "office", "carol")
+    customer_ids = [office.register(f"Customer {n}") for n in range(5)]
+    directory = maintenance.follower(writer.customers, env)
+    directory.catch_up()
+    office.sync([c for cid in customer_ids for c in office.edit(cid, 0, phone="+47 1")])
+    reads = documents_read(directory, monkeypatch)
+
+    directory.catch_up()
+
+    assert reads == []
+    assert directory.customer_view(customer_ids[0])["phone"] == "+47 1"
+    assert maintenance.differences(writer.customers, directory) == []
+    directory.close()
+
+
+def test_after_another_projectors_page_the_documents_are_read_again(
+    writer, sql_env, monkeypatch
+):
+    _, env = sql_env
+    office = Device(writer.customers, "office", "carol")
+    customer_id = office.register()
+    first = maintenance.follower(writer.customers, env)
+    first.catch_up()
+    office.sync(office.edit(customer_id, 0, description="seen by the second only"))
+    second = maintenance.follower(writer.customers, env)
+    second.catch_up()
+    office.sync(office.edit(customer_id, 1, phone="+47 2"))
+    reads = documents_read(first, monkeypatch)
+
+    first.catch_up()  # its cache is from before the second projector's page
+
+    assert reads != []
+    view = first.customer_view(customer_id)
+    assert (view["description"], view["phone"]) == ("seen by the second only", "+47 2")
+    assert maintenance.differences(writer.customers, first) == []
+    first.close()
+    second.close()
+
+
+def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
+    writer, sql_env, monkeypatch
+):
+    _, env = sql_env
+    office = Device(writer.customers, "office", "carol")
+    customer_id = office.register()
+    office.sync(office.edit(customer_id, 0, name="Office's"))
+    for client in ("alice", "bob", "dave"):  # the same field, from the same base
+        laptop = Device(writer.customers, f"laptop-{client}", client)
+        laptop.sync(laptop.edit(customer_id, 0, name=f"{client}'s"))
+    office.sync(office.edit(customer_id, 4, description="last"))
+    history = writer.customers.history(customer_id)
+    assert isinstance(history[4], Customer.ConflictCandidateAdded)
+    monkeypatch.setattr(CustomerDirectory, "pull_section_size", 2)  # [4, 5] a page
+    directory = maintenance.follower(writer.customers, env)
+    directory.catch_up(stop=4)  # pages [0, 1] and [2, 3]: the conflict cached
+    real_project = views.project
+
+    def failing_project(event, position, store):
+        real_project(event, position, store)  # version 4 adds a candidate ...
+        if event.originator_version == 5:
+            raise RuntimeError("projection interrupted")  # ... then the page fails
+
+    monkeypatch.setattr(views, "project", failing_project)
+    with pytest.raises(RuntimeError):
+        directory.catch_up()
+    monkeypatch.setattr(views, "project", real_project)
+
+    directory.catch_up()
+
+    [conflict] = directory.conflicts(None, str(customer_id))
+    assert len(conflict["candidates"]) == 3  # alice's, bob's and dave's, once each
+    assert maintenance.differences(writer.customers, directory) == []
+    directory.close()
+
+
+def test_the_cache_keeps_the_documents_used_last():
+    cache = DocumentCache(size=2)
+    store = cache.over(NoDocuments(), position=0)
+    for n in range(3):
+        store.put_customers([{"customer_id": str(n)}])
+    store.customers_many({"1"})  # used again: the last to go
+
+    store.put_customers([{"customer_id": "3"}])
+
+    assert list(cache.customers) == ["1", "3"]
+
+
+class NoDocuments:
+    def customers_many(self, ids):
+        return {}
+
+    def conflicts_many(self, ids):
+        return {}
+
+    def put_customers(self, views):
+        pass
+
+    def put_conflicts(self, conflicts):
+        pass
