@@ -120,13 +120,24 @@ class SQLiteStreamReader:
             false=0,
         )
 
+    CHUNK = 400  # customers a statement: two parameters each, under SQLite's oldest limit (999)
+
     def read(self, after: Mapping[UUID, int | None]) -> Streams:
-        statement = self.template.format(wanted=", ".join(["(?, ?)"] * len(after)))
-        params = [
-            value
-            for customer_id, version in after.items()
-            for value in (customer_id.hex, version)
-        ]
+        wanted = list(after.items())
+        streams: Streams = {}
         with self.datastore.transaction(commit=False) as cursor:
-            cursor.execute(statement, params)
-            return _streams(cursor.fetchall(), self.recorder.convert_originator_id)
+            for start in range(0, len(wanted), self.CHUNK):
+                chunk = wanted[start : start + self.CHUNK]
+                statement = self.template.format(
+                    wanted=", ".join(["(?, ?)"] * len(chunk))
+                )
+                params = [
+                    value
+                    for customer_id, version in chunk
+                    for value in (customer_id.hex, version)
+                ]
+                cursor.execute(statement, params)
+                streams.update(
+                    _streams(cursor.fetchall(), self.recorder.convert_originator_id)
+                )
+        return streams

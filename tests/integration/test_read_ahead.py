@@ -151,3 +151,25 @@ def test_customers_that_lost_a_race_are_read_again_together(make_app, monkeypatc
     # one read of the three after their save lost, none one customer at a time
     assert reads == {"one at a time": 0, "caught up one at a time": 0, "many at once": 1}
     assert all(cid in second.contention for cid in customer_ids)
+
+
+def test_sqlite_reads_many_customers_in_chunks_of_parameters(tmp_path, monkeypatch):
+    from application.read_ahead import SQLiteStreamReader
+
+    with backend_env("sqlite", tmp_path) as env:
+        writer, cold = Customers(env=env), Customers(env=env)
+        try:
+            office = Device(writer, "office", "carol")
+            customer_ids = [office.register(f"Customer {n}") for n in range(10)]
+            monkeypatch.setattr(SQLiteStreamReader, "CHUNK", 3)
+
+            fresh = cold.read_ahead(customer_ids)
+
+            assert list(fresh) == customer_ids
+            for customer_id in customer_ids:
+                assert vars(fresh[customer_id]) == vars(
+                    one_at_a_time(writer, customer_id)
+                )
+        finally:
+            writer.close()
+            cold.close()
