@@ -23,13 +23,12 @@ def sql_env(request, tmp_path):
     if request.param == "postgres":
         request.applymarker(pytest.mark.postgres)
     with backend_env(request.param, tmp_path) as env:
-        yield request.param, env
+        yield env
 
 
 @pytest.fixture
 def writer(sql_env):
-    _, env = sql_env
-    with Deployment(env, projection="off") as deployment:
+    with Deployment(sql_env, projection="off") as deployment:
         yield deployment
 
 
@@ -50,10 +49,9 @@ def documents_read(directory: CustomerDirectory, monkeypatch) -> list[int]:
 def test_a_projector_reads_back_none_of_the_documents_it_wrote(
     writer, sql_env, monkeypatch
 ):
-    _, env = sql_env
     office = Device(writer.customers, "office", "carol")
     customer_ids = [office.register(f"Customer {n}") for n in range(5)]
-    directory = maintenance.follower(writer.customers, env)
+    directory = maintenance.follower(writer.customers, sql_env)
     directory.catch_up()
     office.sync([c for cid in customer_ids for c in office.edit(cid, 0, phone="+47 1")])
     reads = documents_read(directory, monkeypatch)
@@ -69,13 +67,12 @@ def test_a_projector_reads_back_none_of_the_documents_it_wrote(
 def test_after_another_projectors_page_the_documents_are_read_again(
     writer, sql_env, monkeypatch
 ):
-    _, env = sql_env
     office = Device(writer.customers, "office", "carol")
     customer_id = office.register()
-    first = maintenance.follower(writer.customers, env)
+    first = maintenance.follower(writer.customers, sql_env)
     first.catch_up()
     office.sync(office.edit(customer_id, 0, description="seen by the second only"))
-    second = maintenance.follower(writer.customers, env)
+    second = maintenance.follower(writer.customers, sql_env)
     second.catch_up()
     office.sync(office.edit(customer_id, 1, phone="+47 2"))
     reads = documents_read(first, monkeypatch)
@@ -93,7 +90,6 @@ def test_after_another_projectors_page_the_documents_are_read_again(
 def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
     writer, sql_env, monkeypatch
 ):
-    _, env = sql_env
     office = Device(writer.customers, "office", "carol")
     customer_id = office.register()
     office.sync(office.edit(customer_id, 0, name="Office's"))
@@ -104,7 +100,7 @@ def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
     history = writer.customers.history(customer_id)
     assert isinstance(history[4], Customer.ConflictCandidateAdded)
     monkeypatch.setattr(CustomerDirectory, "pull_section_size", 2)  # [4, 5] a page
-    directory = maintenance.follower(writer.customers, env)
+    directory = maintenance.follower(writer.customers, sql_env)
     directory.catch_up(stop=4)  # pages [0, 1] and [2, 3]: the conflict cached
     real_project = views.project
 
