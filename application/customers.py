@@ -284,39 +284,39 @@ class Customers(Application):
             return None
 
     def read_ahead(self, customer_ids: Iterable[UUID]) -> dict[UUID, Customer | None]:
-        """The customers a batch would otherwise read one round trip at a time,
-        read at once where the store allows (hold their locks): those not cached
-        yet, cached from now on (None: not registered), and the cached ones that
-        recently lost a race, caught up. What it returns is as stored now."""
+        """The customers to decide a batch on, loaded together where the store
+        reads many in one query (hold their locks): the cached ones as they are,
+        but those that recently lost a race, which are caught up, and the rest
+        read, cached from now on (None: not registered). Empty where the store
+        has no such read: the intake then loads them one at a time."""
         cache = self.repository.cache
         if self.stream_reader is None or cache is None:
             return {}
+        loaded: dict[UUID, Customer | None] = {}
         after: dict[UUID, int | None] = {}
-        cached: dict[UUID, Customer] = {}
         for customer_id in customer_ids:
             try:
                 customer = cache.get(customer_id)
             except KeyError:
                 after[customer_id] = None
             else:
+                loaded[customer_id] = customer
                 if customer_id in self.contention:
                     after[customer_id] = customer.version
-                    cached[customer_id] = customer
         if not after:
-            return {}
+            return loaded
         streams = self.stream_reader.read(after)
-        fresh: dict[UUID, Customer | None] = {}
         for customer_id in after:
             snapshot, events = streams.get(customer_id, (None, []))
-            customer = cached.get(customer_id)
+            customer = loaded.get(customer_id)
             if snapshot is not None:
                 customer = self.snapshots.mapper.to_domain_event(snapshot).mutate(None)
             for stored in events:
                 customer = self.mapper.to_domain_event(stored).mutate(customer)
-            if customer is not None and customer_id not in cached:
+            if customer is not None and customer_id not in loaded:
                 cache.put(customer_id, customer)
-            fresh[customer_id] = customer
-        return fresh
+            loaded[customer_id] = customer
+        return loaded
 
     def catch_up(self, customer: Customer) -> None:
         """Apply to a cached customer (its lock held) what other processes recorded."""

@@ -72,7 +72,7 @@ class Intake:
         self.expected_version = expected_version
         self.results: dict[int, Result] = {}
         self.groups: dict[UUID, Items] = {}
-        self.fresh: dict[UUID, Customer | None] = {}  # customers as just read
+        self.loaded: dict[UUID, Customer | None] = {}  # customers loaded together
 
     def process(self, batch: list[Command]) -> list[Result]:
         try:
@@ -176,15 +176,15 @@ class Intake:
         return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
     def _decide_all(self, customer_ids: list[UUID]) -> Decided:
-        self.fresh = self.app.read_ahead(customer_ids)
+        self.loaded = self.app.read_ahead(customer_ids)
         return {cid: self._decide(self.groups[cid]) for cid in customer_ids}
 
     def _decide(
         self, items: Items, reloaded: bool = False
     ) -> tuple[Customer | None, list[tuple]]:
         customer_id = items[0][1].customer_id
-        if not reloaded and customer_id in self.fresh:
-            customer = self.fresh[customer_id]
+        if not reloaded and customer_id in self.loaded:
+            customer = self.loaded[customer_id]
         else:
             customer = self.app.load_for_update(customer_id)
             if customer is not None and customer_id in self.app.contention:

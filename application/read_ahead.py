@@ -44,7 +44,8 @@ def stream_reader(
 
 # The same statement in both dialects: the customers wanted, with the version
 # to read after (null: from the latest snapshot), their latest snapshots, then
-# the snapshots and the events after them, snapshots first.
+# the snapshots and the events after them, snapshots first (versions are never
+# negative: after -1 is from the start).
 _SELECT = (
     "SELECT {true} AS is_snapshot, s.originator_id AS originator_id,"
     " s.originator_version AS originator_version, s.topic AS topic,"
@@ -52,10 +53,9 @@ _SELECT = (
     " AND s.originator_version = l.originator_version "
     "UNION ALL "
     "SELECT {false}, e.originator_id, e.originator_version, e.topic, e.state"
-    " FROM wanted w JOIN {events} e ON e.originator_id = w.id"
-    " LEFT JOIN latest l ON l.originator_id = w.id"
-    " WHERE coalesce(w.after, l.originator_version) IS NULL"
-    " OR e.originator_version > coalesce(w.after, l.originator_version) "
+    " FROM wanted w LEFT JOIN latest l ON l.originator_id = w.id"
+    " JOIN {events} e ON e.originator_id = w.id"
+    " AND e.originator_version > coalesce(w.after, l.originator_version, -1) "
     "ORDER BY is_snapshot DESC, originator_version"
 )
 _LATEST = (
