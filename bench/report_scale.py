@@ -117,9 +117,8 @@ def _cold_batches(batches: list[dict]) -> list[str]:
         f"Many customers at once: {first['commands']} edits over {first['customers']} "
         "customers, each with a short history, sent to a restarted application that has "
         "cached none of them, against its next batch on the same customers, warm (the "
-        f"medians of {first['restarts']} restarts, in-process). On PostgreSQL a batch "
-        "reads the customers it has not cached in one query; on SQLite, in the "
-        "server's own process, one at a time.",
+        f"medians of {first['restarts']} restarts, in-process). A batch reads the "
+        "customers it has not cached in one query (`application/read_ahead.py`).",
         "",
         "| store | cold first batch | warm batch | cold / warm |",
         "|---|---|---|---|",
