@@ -40,6 +40,10 @@ class DocumentCache:
         the read model at ``position``."""
         if position != self.position:
             self.forget()
+        # Changed in memory from now on: valid again only once this page has
+        # committed, so a page tried again (the library retries a save that
+        # lost its connection) or one after a failure reads from the store.
+        self.position = None
         return _ThroughCache(store, self)
 
     def committed(self, position: int) -> None:
@@ -95,7 +99,7 @@ def _many(
 
 class CachingDocuments:
     """For a read-model recorder on a SQL store: its cache of documents, told
-    when a page's transaction has committed, and emptied when one fails."""
+    when a page's transaction has committed."""
 
     @cached_property
     def documents(self) -> DocumentCache:
@@ -104,11 +108,7 @@ class CachingDocuments:
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        try:
-            notification_ids = super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
-        except BaseException:
-            self.documents.forget()  # its documents may have been changed in memory
-            raise
+        notification_ids = super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
         if kwargs.get("customer_events"):
             self.documents.committed(kwargs["tracking"].notification_id)
         return notification_ids
