@@ -17,7 +17,7 @@ from importlib import import_module
 from typing import Any
 
 import msgspec
-from eventsourcing.persistence import ProcessRecorder, Tracking
+from eventsourcing.persistence import IntegrityError, ProcessRecorder, Tracking
 
 from system.views import DocumentStore, project_page
 
@@ -71,6 +71,16 @@ class DirectoryRecorder(ProcessRecorder):
     def position(self) -> int:
         """The position of the last customer event projected (0: none)."""
         return self.max_tracking_id(UPSTREAM) or 0
+
+
+def check_unprojected(position: int, kwargs: dict[str, Any]) -> None:
+    """Refuse a page whose first event the read model, at ``position``, already
+    holds: another projector recorded it meanwhile, and the documents read now
+    include it (the projector goes on from the position recorded)."""
+    events = kwargs.get("customer_events")
+    if events and events[0][1] <= position:
+        msg = f"the read model is already at position {position}: projected elsewhere"
+        raise IntegrityError(msg)
 
 
 def project_into(store: DocumentStore, kwargs: dict[str, Any]) -> None:

@@ -13,6 +13,7 @@ from psycopg.sql import SQL, Identifier
 from system.recorders import (
     UPSTREAM,
     DirectoryRecorder,
+    check_unprojected,
     dump_document,
     load_document,
     project_into,
@@ -85,6 +86,7 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
             tracking_table_name=tracking_table_name,
         )
         prefix = tracking_table_name.removesuffix("_tracking")
+        self.page_lock_key = f"{datastore.schema}.{tracking_table_name}"
         names = {
             "schema": Identifier(datastore.schema),
             "views": Identifier(f"{prefix}_views"),
@@ -126,6 +128,7 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
                 "conflicts": "SELECT doc FROM {schema}.{conflicts} WHERE "
                 "(%s::text IS NULL OR status = %s) AND "
                 "(%s::text IS NULL OR customer_id = %s) ORDER BY opened_at",
+                "page_lock": "SELECT pg_advisory_xact_lock(hashtext(%s))",
                 "clear_views": "DELETE FROM {schema}.{views}",
                 "clear_conflicts": "DELETE FROM {schema}.{conflicts}",
                 "clear_tracking": "DELETE FROM {schema}.{tracking} "
@@ -138,8 +141,13 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
     def _insert_events(
         self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> None:
+        if kwargs.get("customer_events"):
+            # one page at a time, whichever projector, so that the position
+            # checked is the one the page's documents are read at
+            curs.execute(self.statements["page_lock"], (self.page_lock_key,))
         # the position before this page's own tracking record
         position = self._max_tracking_id(UPSTREAM, curs) or 0
+        check_unprojected(position, kwargs)
         super()._insert_events(curs, stored_events, **kwargs)
         project_into(
             self.documents.over(_PostgresViewStore(self, curs), position), kwargs

@@ -11,6 +11,7 @@ from eventsourcing.sqlite import SQLiteCursor, SQLiteProcessRecorder
 from system.recorders import (
     UPSTREAM,
     DirectoryRecorder,
+    check_unprojected,
     dump_document,
     load_document,
     project_into,
@@ -92,6 +93,7 @@ class Recorder(CachingDocuments, DirectoryRecorder, SQLiteProcessRecorder):
     ) -> Sequence[int] | None:
         c.execute(self.select_max_tracking_id_statement, (UPSTREAM,))
         position = c.fetchone()[0] or 0  # before this page's own tracking record
+        check_unprojected(position, kwargs)
         notification_ids = super()._insert_events(c, stored_events, **kwargs)
         project_into(self.documents.over(_SQLiteViewStore(c), position), kwargs)
         return notification_ids

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import sys
+import uuid
 
 import pytest
-from eventsourcing.persistence import OperationalError
+from eventsourcing.persistence import IntegrityError, OperationalError
 
 from customer_domain.customer import Customer
 from system import maintenance, views
@@ -98,12 +99,8 @@ def test_after_another_projectors_page_the_documents_are_read_again(
 def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
     writer, sql_env, monkeypatch, failure
 ):
+    customer_id = a_conflict_with_three_candidates(writer.customers)
     office = Device(writer.customers, "office", "carol")
-    customer_id = office.register()
-    office.sync(office.edit(customer_id, 0, name="Office's"))
-    for client in ("alice", "bob", "dave"):  # the same field, from the same base
-        laptop = Device(writer.customers, f"laptop-{client}", client)
-        laptop.sync(laptop.edit(customer_id, 0, name=f"{client}'s"))
     office.sync(office.edit(customer_id, 4, description="last"))
     history = writer.customers.history(customer_id)
     assert isinstance(history[4], Customer.ConflictCandidateAdded)
@@ -128,6 +125,45 @@ def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
     assert len(conflict["candidates"]) == 3  # alice's, bob's and dave's, once each
     assert maintenance.differences(writer.customers, directory) == []
     directory.close()
+
+
+def test_a_page_another_projector_recorded_meanwhile_is_not_projected_twice(
+    writer, sql_env, monkeypatch
+):
+    customer_id = a_conflict_with_three_candidates(writer.customers)
+    first = maintenance.follower(writer.customers, sql_env)
+    second = maintenance.follower(writer.customers, sql_env)
+    first.catch_up(stop=3)  # versions 0 to 2: the conflict opened
+    real_process_page, overtaken = CustomerDirectory.process_page, []
+
+    def overtaken_once(self, jobs):  # the first's next page pulled, not yet recorded
+        if self is first and not overtaken:
+            overtaken.append(second.catch_up(stop=4))  # version 3: a candidate
+        real_process_page(self, jobs)
+
+    monkeypatch.setattr(CustomerDirectory, "process_page", overtaken_once)
+    with pytest.raises(IntegrityError):
+        first.catch_up()  # its page of versions 3 and 4 starts below the position
+    first.catch_up()  # from the position recorded: version 4
+
+    assert overtaken == [4]
+    [conflict] = first.conflicts(None, str(customer_id))
+    assert len(conflict["candidates"]) == 3  # alice's, bob's and dave's, once each
+    assert maintenance.differences(writer.customers, first) == []
+    first.close()
+    second.close()
+
+
+def a_conflict_with_three_candidates(customers) -> uuid.UUID:
+    """A customer whose name three laptops changed from version 0 after the
+    office did: versions 2 to 4 open the conflict and add two candidates."""
+    office = Device(customers, "office", "carol")
+    customer_id = office.register()
+    office.sync(office.edit(customer_id, 0, name="Office's"))
+    for client in ("alice", "bob", "dave"):  # the same field, from the same base
+        laptop = Device(customers, f"laptop-{client}", client)
+        laptop.sync(laptop.edit(customer_id, 0, name=f"{client}'s"))
+    return customer_id
 
 
 def test_the_cache_keeps_the_documents_used_last():
