@@ -286,7 +286,8 @@ class Customers(Application):
     def read_ahead(self, customer_ids: Iterable[UUID]) -> dict[UUID, Customer | None]:
         """The customers to decide a batch on, loaded together where the store
         reads many in one query (hold their locks): the cached ones as they are,
-        but those that recently lost a race, which are caught up, and the rest
+        but those that recently lost a race (or all, if the cache is set to
+        fast-forward), which are caught up, and the rest
         read, cached from now on (None: not registered). Empty where the store
         has no such read: the intake then loads them one at a time."""
         cache = self.repository.cache
@@ -301,7 +302,7 @@ class Customers(Application):
                 after[customer_id] = None
             else:
                 loaded[customer_id] = customer
-                if customer_id in self.contention:
+                if customer_id in self.contention or self.repository.fastforward:
                     after[customer_id] = customer.version
         if not after:
             return loaded

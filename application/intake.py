@@ -87,8 +87,9 @@ class Intake:
         groups = self.groups
         for index, command in enumerate(batch):
             groups.setdefault(command.customer_id, []).append((index, command))
-        # The contended customers last, just before they are saved (first):
-        # the less time between reading them and saving, the fewer races lost.
+        # The contended customers last, and saved first: the less time between
+        # reading them (as they are decided, on a store that loads customers one
+        # at a time) and saving them, the fewer races lost.
         contended = self.app.contention
         decided = self._decide_all(
             sorted(groups, key=lambda customer_id: customer_id in contended)

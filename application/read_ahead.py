@@ -16,7 +16,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.persistence import AggregateRecorder, StoredEvent
+from eventsourcing.persistence import (
+    AggregateRecorder,
+    InterfaceError,
+    OperationalError,
+    StoredEvent,
+)
+from eventsourcing.utils import retry
 
 # For each customer, its latest snapshot and the events after it, or, given a
 # version, the events after that version (no snapshot).
@@ -82,6 +88,9 @@ def _streams(rows: Iterable[Any], customer_id: Any = lambda value: value) -> Str
 
 
 class PostgresStreamReader:
+    """Tries again, as the library's own reads do, when a pooled connection
+    turns out to be broken."""
+
     def __init__(self, events: Any, snapshots: Any) -> None:
         from psycopg.sql import SQL, Identifier  # only when PostgreSQL is chosen
 
@@ -98,6 +107,7 @@ class PostgresStreamReader:
             false=SQL("false"),
         )
 
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def read(self, after: Mapping[UUID, int | None]) -> Streams:
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(

@@ -175,6 +175,7 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
 
     def clear(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.statements["page_lock"], (self.page_lock_key,))
             curs.execute(self.statements["clear_views"])
             curs.execute(self.statements["clear_conflicts"])
             curs.execute(self.statements["clear_tracking"], (UPSTREAM,))

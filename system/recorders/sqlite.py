@@ -91,6 +91,13 @@ class Recorder(CachingDocuments, DirectoryRecorder, SQLiteProcessRecorder):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        # A write first: SQLite then waits for another writer to finish, where a
+        # transaction that had read first would fail once that writer commits.
+        c.execute(
+            "UPDATE tracking SET notification_id = notification_id "
+            "WHERE application_name = ?",
+            (UPSTREAM,),
+        )
         c.execute(self.select_max_tracking_id_statement, (UPSTREAM,))
         position = c.fetchone()[0] or 0  # before this page's own tracking record
         check_unprojected(position, kwargs)

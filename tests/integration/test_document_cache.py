@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
+import threading
 import uuid
 
 import pytest
@@ -190,3 +192,24 @@ class NoDocuments:
 
     def put_conflicts(self, conflicts):
         pass
+
+
+def test_a_page_on_sqlite_waits_for_another_writer_of_the_read_model(tmp_path):
+    with backend_env("sqlite", tmp_path) as env, Deployment(env, "off") as writer:
+        office = Device(writer.customers, "office", "carol")
+        customer_id = office.register()
+        directory = maintenance.follower(writer.customers, env)
+        directory.catch_up()
+        office.sync(office.edit(customer_id, 0, phone="+47 3"))
+        other = sqlite3.connect(
+            env["CUSTOMERDIRECTORY_SQLITE_DBNAME"], check_same_thread=False
+        )
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("INSERT INTO tracking VALUES ('another application', 1)")
+        threading.Timer(0.3, other.commit).start()  # commits while the page waits
+
+        directory.catch_up()
+
+        assert directory.customer_view(customer_id)["phone"] == "+47 3"
+        other.close()
+        directory.close()

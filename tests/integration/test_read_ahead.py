@@ -21,8 +21,8 @@ def make_app(request, tmp_path):
     apps = []
     with backend_env(request.param, tmp_path) as env:
 
-        def make() -> Customers:
-            apps.append(Customers(env=env))
+        def make(**settings: str) -> Customers:
+            apps.append(Customers(env={**env, **settings}))
             return apps[-1]
 
         yield make
@@ -106,6 +106,18 @@ def test_a_contended_customer_is_caught_up_and_a_calm_one_taken_as_cached(make_a
     # trusted as cached: a save on it would lose, and it would be decided again
     assert loaded[calm] is second.load_for_update(calm)
     assert loaded[calm].version == 0
+
+
+def test_a_cache_set_to_fast_forward_has_every_cached_customer_caught_up(make_app):
+    first, second = make_app(), make_app(AGGREGATE_CACHE_FASTFORWARD="y")
+    office = Device(first, "office", "carol")
+    customer_id = office.register()
+    second.load_for_update(customer_id)  # cached by the second application
+    office.sync(office.edit(customer_id, 0, name="Renamed"))
+
+    loaded = second.read_ahead([customer_id])
+
+    assert vars(loaded[customer_id]) == vars(one_at_a_time(first, customer_id))
 
 
 def test_a_batch_on_a_cold_server_reads_its_customers_in_one_query(make_app, monkeypatch):
