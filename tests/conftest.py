@@ -12,6 +12,7 @@ from system.runtime import Deployment
 from tests.backends import backend_env
 
 APPLICATION_BACKENDS = ["popo", "sqlite", "postgres", "esdb"]
+SQL_BACKENDS = ["sqlite", "postgres"]
 
 # `make mutation` runs every property on the same examples, mutant after mutant.
 settings.register_profile("mutation", derandomize=True, database=None)
@@ -33,13 +34,24 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=cost)
 
 
-@pytest.fixture(params=APPLICATION_BACKENDS)
-def store_env(request, tmp_path):
-    """The persistence environment of one backend; the suite runs on each."""
+def _backend(request, tmp_path):
     if request.param == "postgres":
         request.applymarker(pytest.mark.postgres)
     with backend_env(request.param, tmp_path) as env:
         yield env
+
+
+@pytest.fixture(params=APPLICATION_BACKENDS)
+def store_env(request, tmp_path):
+    """The persistence environment of one backend; the suite runs on each."""
+    yield from _backend(request, tmp_path)
+
+
+@pytest.fixture(params=SQL_BACKENDS)
+def sql_store_env(request, tmp_path):
+    """The environment of a SQL store, for what only they do (reading many
+    customers in one query, the projector's document cache)."""
+    yield from _backend(request, tmp_path)
 
 
 @pytest.fixture

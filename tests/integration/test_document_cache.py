@@ -19,20 +19,10 @@ from system.runtime import Deployment
 from tests.backends import backend_env
 from tests.devices import Device
 
-VIEW_STORES = {"sqlite": "_SQLiteViewStore", "postgres": "_PostgresViewStore"}
-
-
-@pytest.fixture(params=list(VIEW_STORES))
-def sql_env(request, tmp_path):
-    if request.param == "postgres":
-        request.applymarker(pytest.mark.postgres)
-    with backend_env(request.param, tmp_path) as env:
-        yield env
-
 
 @pytest.fixture
-def writer(sql_env):
-    with Deployment(sql_env, projection="off") as deployment:
+def writer(sql_store_env):
+    with Deployment(sql_store_env, projection="off") as deployment:
         yield deployment
 
 
@@ -51,11 +41,11 @@ def documents_read(directory: CustomerDirectory, monkeypatch) -> list[int]:
 
 
 def test_a_projector_reads_back_none_of_the_documents_it_wrote(
-    writer, sql_env, monkeypatch
+    writer, sql_store_env, monkeypatch
 ):
     office = Device(writer.customers, "office", "carol")
     customer_ids = [office.register(f"Customer {n}") for n in range(5)]
-    directory = maintenance.follower(writer.customers, sql_env)
+    directory = maintenance.follower(writer.customers, sql_store_env)
     directory.catch_up()
     office.sync([c for cid in customer_ids for c in office.edit(cid, 0, phone="+47 1")])
     reads = documents_read(directory, monkeypatch)
@@ -69,14 +59,14 @@ def test_a_projector_reads_back_none_of_the_documents_it_wrote(
 
 
 def test_after_another_projectors_page_the_documents_are_read_again(
-    writer, sql_env, monkeypatch
+    writer, sql_store_env, monkeypatch
 ):
     office = Device(writer.customers, "office", "carol")
     customer_id = office.register()
-    first = maintenance.follower(writer.customers, sql_env)
+    first = maintenance.follower(writer.customers, sql_store_env)
     first.catch_up()
     office.sync(office.edit(customer_id, 0, description="seen by the second only"))
-    second = maintenance.follower(writer.customers, sql_env)
+    second = maintenance.follower(writer.customers, sql_store_env)
     second.catch_up()
     office.sync(office.edit(customer_id, 1, phone="+47 2"))
     reads = documents_read(first, monkeypatch)
@@ -99,7 +89,7 @@ def test_after_another_projectors_page_the_documents_are_read_again(
     ],
 )
 def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
-    writer, sql_env, monkeypatch, failure
+    writer, sql_store_env, monkeypatch, failure
 ):
     customer_id = a_conflict_with_three_candidates(writer.customers)
     office = Device(writer.customers, "office", "carol")
@@ -107,7 +97,7 @@ def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
     history = writer.customers.history(customer_id)
     assert isinstance(history[4], Customer.ConflictCandidateAdded)
     monkeypatch.setattr(CustomerDirectory, "pull_section_size", 2)  # [4, 5] a page
-    directory = maintenance.follower(writer.customers, sql_env)
+    directory = maintenance.follower(writer.customers, sql_store_env)
     directory.catch_up(stop=4)  # pages [0, 1] and [2, 3]: the conflict cached
     real_project, failures = views.project, [failure]
 
@@ -130,11 +120,11 @@ def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
 
 
 def test_a_page_another_projector_recorded_meanwhile_is_not_projected_twice(
-    writer, sql_env, monkeypatch
+    writer, sql_store_env, monkeypatch
 ):
     customer_id = a_conflict_with_three_candidates(writer.customers)
-    first = maintenance.follower(writer.customers, sql_env)
-    second = maintenance.follower(writer.customers, sql_env)
+    first = maintenance.follower(writer.customers, sql_store_env)
+    second = maintenance.follower(writer.customers, sql_store_env)
     first.catch_up(stop=3)  # versions 0 to 2: the conflict opened
     real_process_page, overtaken = CustomerDirectory.process_page, []
 

@@ -14,20 +14,17 @@ from tests.backends import backend_env
 from tests.devices import Device
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def make_app(request, tmp_path):
-    if request.param == "postgres":
-        request.applymarker(pytest.mark.postgres)
+@pytest.fixture
+def make_app(sql_store_env):
     apps = []
-    with backend_env(request.param, tmp_path) as env:
 
-        def make(**settings: str) -> Customers:
-            apps.append(Customers(env={**env, **settings}))
-            return apps[-1]
+    def make(**settings: str) -> Customers:
+        apps.append(Customers(env={**sql_store_env, **settings}))
+        return apps[-1]
 
-        yield make
-        for app in apps:
-            app.close()
+    yield make
+    for app in apps:
+        app.close()
 
 
 def one_at_a_time(app: Customers, customer_id: uuid.UUID):
