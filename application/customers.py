@@ -284,12 +284,12 @@ class Customers(Application):
             return None
 
     def read_ahead(self, customer_ids: Iterable[UUID]) -> dict[UUID, Customer | None]:
-        """The customers to decide a batch on, loaded together where the store
-        reads many in one query (hold their locks): the cached ones as they are,
-        but those that recently lost a race (or all, if the cache is set to
-        fast-forward), which are caught up, and the rest
-        read, cached from now on (None: not registered). Empty where the store
-        has no such read: the intake then loads them one at a time."""
+        """The customers to decide a batch on, loaded in one query where the
+        store can (hold their locks). Cached ones come as they are, except those
+        that recently lost a race (all, if the cache is set to fast-forward),
+        which are caught up; the rest are read and cached (None: not registered).
+        Empty where the store has no such query: the intake then loads the
+        customers one at a time."""
         cache = self.repository.cache
         if self.stream_reader is None or cache is None:
             return {}
