@@ -73,6 +73,9 @@ class Intake:
         self.results: dict[int, Result] = {}
         self.groups: dict[UUID, Items] = {}
         self.loaded: dict[UUID, Customer | None] = {}  # customers loaded together
+        # Contended customers are decided on forks (``Customer.fork``): a save
+        # that loses leaves the cached customer as it was, to be caught up.
+        self.forked: set[UUID] = set()
 
     def process(self, batch: list[Command]) -> list[Result]:
         try:
@@ -87,13 +90,7 @@ class Intake:
         groups = self.groups
         for index, command in enumerate(batch):
             groups.setdefault(command.customer_id, []).append((index, command))
-        # The contended customers last, and saved first: the less time between
-        # reading them (as they are decided, on a store that loads customers one
-        # at a time) and saving them, the fewer races lost.
-        contended = self.app.contention
-        decided = self._decide_all(
-            sorted(groups, key=lambda customer_id: customer_id in contended)
-        )
+        decided = self._decide_all(list(groups))
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
             lost = self._save_all(decided)
             if not lost:
@@ -101,7 +98,7 @@ class Intake:
             # Only the customers another writer changed first are decided
             # again, on their new state, and saved together again.
             self.app.contention.lost(lost)
-            self.app.forget(lost)
+            self.app.forget([cid for cid in lost if cid not in self.forked])
             time.sleep(random.uniform(0, 0.002 * attempt))
             decided = self._decide_all(lost)
         msg = f"customers {sorted(map(str, decided))} changed under every attempt"
@@ -118,12 +115,13 @@ class Intake:
                 except IntegrityError:
                     lost.append(customer_id)
             return lost
-        contended = self.app.contention
-        calm = {cid: outcome for cid, outcome in decided.items() if cid not in contended}
-        hot = {cid: outcome for cid, outcome in decided.items() if cid in contended}
+        forked = self.forked
+        calm = {cid: outcome for cid, outcome in decided.items() if cid not in forked}
+        hot = {cid: outcome for cid, outcome in decided.items() if cid in forked}
         # The contended customers together: when one loses, the others most
         # likely lost too, and are all decided again rather than found out one
-        # failed transaction at a time.
+        # failed transaction at a time. Saved as customers (never as events),
+        # so each saved fork takes its customer's place in the cache.
         lost = self._save_group(hot, keep_winners=False) if hot else []
         return lost + (self._save_group(calm) if calm else [])
 
@@ -177,8 +175,18 @@ class Intake:
         return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
     def _decide_all(self, customer_ids: list[UUID]) -> Decided:
-        self.loaded = self.app.read_ahead(customer_ids)
-        return {cid: self._decide(self.groups[cid]) for cid in customer_ids}
+        """The contended customers are read and decided last, and saved first:
+        the less time between reading them and saving them, the fewer races
+        lost. Each part's customers are read together."""
+        contended = self.app.contention
+        calm = [cid for cid in customer_ids if cid not in contended]
+        hot = [cid for cid in customer_ids if cid in contended]
+        decided: Decided = {}
+        for part in (calm, hot):
+            if part:
+                self.loaded = self.app.read_ahead(part)
+                decided.update((cid, self._decide(self.groups[cid])) for cid in part)
+        return decided
 
     def _decide(
         self, items: Items, reloaded: bool = False
@@ -190,6 +198,9 @@ class Intake:
             customer = self.app.load_for_update(customer_id)
             if customer is not None and customer_id in self.app.contention:
                 self.app.catch_up(customer)  # what other processes recorded meanwhile
+        if customer is not None and customer_id in self.app.contention:
+            customer = customer.fork()
+            self.forked.add(customer_id)
         verdicts = []
         for index, command in items:
             history = StoredHistory(self.app.events, customer) if customer else None

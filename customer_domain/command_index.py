@@ -49,6 +49,9 @@ class CommandIndex:
             and self.slots == other.slots
         )
 
+    def copy(self) -> CommandIndex:
+        return CommandIndex(array("I", self.digests), array("I", self.slots))
+
     def versions_of(self, command_id: UUID) -> Iterator[int]:
         """The versions whose command id may be ``command_id`` (confirm each)."""
         wanted = digest(command_id)

@@ -227,6 +227,20 @@ class Customer(Aggregate):
         # The latest effective time at each of the last RECENT versions, oldest first.
         self.recent_latest_effective_at: list[datetime] = []
 
+    def fork(self) -> Customer:
+        """A copy to decide on, leaving this customer as it is until the copy is
+        saved in its place: a decision that loses a race to another writer is
+        then dropped with its copy. Containers (whatever has ``copy``) are
+        copied; the values in them never change once made, and are shared."""
+        if self.pending_events:
+            msg = f"customer {self.id} has unsaved events: fork it before deciding"
+            raise ValueError(msg)
+        fork = object.__new__(Customer)
+        for name, value in vars(self).items():
+            copy = getattr(value, "copy", None)
+            setattr(fork, name, value if copy is None else copy())
+        return fork
+
     def set_value(self, field: str, value: FieldValue) -> None:
         """A field changed: its new value, and where it changed."""
         self.replace_value(field, value)
