@@ -58,9 +58,10 @@ class ConcurrencyError(Exception):
 
 class Intake:
     """Decides a batch customer by customer (each in request order), saves the
-    events of all customers in as few transactions as the store allows, and
-    decides again, on their new state, the customers another writer changed
-    first, saving those together again (with a growing random pause)."""
+    events of its customers in as few transactions as the store allows (the
+    ones that recently lost a race apart, after the others), and decides
+    again, on their new state, the customers another writer changed first,
+    saving those together again (with a growing random pause)."""
 
     MAX_ATTEMPTS = 30
 
@@ -90,9 +91,9 @@ class Intake:
         groups = self.groups
         for index, command in enumerate(batch):
             groups.setdefault(command.customer_id, []).append((index, command))
-        decided = self._decide_all(list(groups))
+        pending = list(groups)
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
-            lost = self._save_all(decided)
+            lost = self._decide_and_save(pending)
             if not lost:
                 return [self.results[index] for index in range(len(batch))]
             # Only the customers another writer changed first are decided
@@ -100,9 +101,23 @@ class Intake:
             self.app.contention.lost(lost)
             self.app.forget([cid for cid in lost if cid not in self.forked])
             time.sleep(random.uniform(0, 0.002 * attempt))
-            decided = self._decide_all(lost)
-        msg = f"customers {sorted(map(str, decided))} changed under every attempt"
+            pending = lost
+        msg = f"customers {sorted(map(str, pending))} changed under every attempt"
         raise ConcurrencyError(msg)
+
+    def _decide_and_save(self, customer_ids: list[UUID]) -> list[UUID]:
+        """Decide and save the calm customers, then the contended ones: read
+        last, just before they are decided and saved, so that the time another
+        writer has to overtake them is the time to decide them alone. The
+        customers whose save lost."""
+        contended = self.app.contention
+        calm = [cid for cid in customer_ids if cid not in contended]
+        hot = [cid for cid in customer_ids if cid in contended]
+        lost: list[UUID] = []
+        for part in (calm, hot):
+            if part:
+                lost += self._save_all(self._decide_all(part))
+        return lost
 
     def _save_all(self, decided: Decided) -> list[UUID]:
         """Save what was decided in as few transactions as the store allows;
@@ -175,18 +190,8 @@ class Intake:
         return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
     def _decide_all(self, customer_ids: list[UUID]) -> Decided:
-        """The contended customers are read and decided last, and saved first:
-        the less time between reading them and saving them, the fewer races
-        lost. Each part's customers are read together."""
-        contended = self.app.contention
-        calm = [cid for cid in customer_ids if cid not in contended]
-        hot = [cid for cid in customer_ids if cid in contended]
-        decided: Decided = {}
-        for part in (calm, hot):
-            if part:
-                self.loaded = self.app.read_ahead(part)
-                decided.update((cid, self._decide(self.groups[cid])) for cid in part)
-        return decided
+        self.loaded = self.app.read_ahead(customer_ids)
+        return {cid: self._decide(self.groups[cid]) for cid in customer_ids}
 
     def _decide(
         self, items: Items, reloaded: bool = False

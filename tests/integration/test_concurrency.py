@@ -197,8 +197,8 @@ def test_a_batch_that_lost_on_one_customer_saves_the_others_together(
     assert [r.version for r in results] == [
         4 if cid == hot else 2 for cid in customer_ids
     ]
-    if first.saves_across_customers:  # the contended customer first, then the rest
-        assert saves[before:] == [1, 19]
+    if first.saves_across_customers:  # the rest, then the contended one, read last
+        assert saves[before:] == [19, 1]
 
 
 def group_writers(store_env, make_customers):
@@ -220,9 +220,11 @@ def test_contended_customers_that_lose_are_all_decided_again_at_once(
     save, saves = first.save, []
 
     def save_after_bob(*objs, **kwargs):
-        if not saves:  # bob edits both between alice's decisions and her save
+        ids = sorted(obj.id for obj in objs)
+        if ids == sorted(hot) and ids not in saves:
+            # bob edits both between alice's decisions on them and her save
             bob.sync([c for cid in hot for c in bob.edit(cid, 0, name="Bob's")])
-        saves.append(sorted(obj.id for obj in objs))
+        saves.append(ids)
         return save(*objs, **kwargs)
 
     monkeypatch.setattr(first, "save", save_after_bob)
@@ -242,8 +244,8 @@ def test_contended_customers_that_lose_are_all_decided_again_at_once(
         ("merged", 2),
         ("merged", 2),
     ]
-    # the contended pair fails once, is decided again together; the calm one apart
-    assert saves == [sorted(hot), [calm], sorted(hot)]
+    # the calm one first; the contended pair apart, fails once, is decided again together
+    assert saves == [[calm], sorted(hot), sorted(hot)]
     assert probes == []  # not asked which of the pair lost
 
 
