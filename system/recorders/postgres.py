@@ -86,6 +86,12 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
             tracking_table_name=tracking_table_name,
         )
         prefix = tracking_table_name.removesuffix("_tracking")
+        self.compress_with_lz4 = {
+            table: SQL("ALTER TABLE {} ALTER COLUMN doc SET COMPRESSION lz4").format(
+                Identifier(datastore.schema, table)
+            )
+            for table in (f"{prefix}_views", f"{prefix}_conflicts")
+        }
         self.page_lock_key = f"{datastore.schema}.{tracking_table_name}"
         names = {
             "schema": Identifier(datastore.schema),
@@ -129,12 +135,34 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
                 "(%s::text IS NULL OR status = %s) AND "
                 "(%s::text IS NULL OR customer_id = %s) ORDER BY opened_at",
                 "page_lock": "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                "lz4_available": "SELECT 'lz4' = ANY(enumvals) AS yes FROM pg_settings "
+                "WHERE name = 'default_toast_compression'",
+                "not_lz4": "SELECT c.relname AS name FROM pg_attribute a JOIN pg_class c "
+                "ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = %s AND c.relname = ANY(%s) AND a.attname = 'doc' "
+                "AND a.attcompression <> 'l'",
                 "clear_views": "DELETE FROM {schema}.{views}",
                 "clear_conflicts": "DELETE FROM {schema}.{conflicts}",
                 "clear_tracking": "DELETE FROM {schema}.{tracking} "
                 "WHERE application_name = %s",
             }.items()
         }
+
+    def create_table(self) -> None:
+        """The library's tables, and the read model's. A document over about 2 KB
+        (a key account's view, with every open conflict in it) is compressed as
+        each page writes it: with lz4 where the server has it (PostgreSQL 14 and
+        later, built with it), at a fraction of the CPU of the default pglz."""
+        super().create_table()
+        with self.datastore.transaction(commit=True) as curs:
+            curs.execute(self.statements["lz4_available"])
+            available = curs.fetchone()
+            if not (available and available["yes"]):
+                return
+            tables = list(self.compress_with_lz4)
+            curs.execute(self.statements["not_lz4"], (self.datastore.schema, tables))
+            for row in curs.fetchall():
+                curs.execute(self.compress_with_lz4[row["name"]])
 
     # The library's hook inside the transaction of insert_events (its own
     # searchable-content example extends it so): there is no public one.
