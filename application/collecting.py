@@ -1,4 +1,5 @@
-"""Collecting the events of a save, telling customers by their class.
+"""Collecting the events of a save, telling customers and their events by
+their class.
 
 The library's ``ProcessingEvent.collect_events`` tells events from aggregates
 with two runtime ``Protocol`` checks per object, which on Python 3.11 cost more
@@ -23,6 +24,8 @@ def collected(objs: tuple[Any, ...], kwargs: dict[str, Any]) -> ProcessingEvent:
         if type(obj) is Customer:
             processing_event.events.extend(obj.collect_events())
             processing_event.aggregates[obj.id] = obj
+        elif isinstance(obj, Customer.Recorded):  # a group's events saved again
+            processing_event.events.append(obj)  # once a customer of it lost a race
         else:
             processing_event.collect_events(obj)
     processing_event.saved_kwargs.update(kwargs)
