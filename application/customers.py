@@ -319,6 +319,13 @@ class Customers(Application):
             loaded[customer_id] = customer
         return loaded
 
+    def stored_versions(self, customer_ids: list[UUID]) -> dict[UUID, int] | None:
+        """Each customer's latest stored version (unregistered ones left out),
+        read together; None where the store has no such query."""
+        if self.stream_reader is None:
+            return None
+        return self.stream_reader.versions(customer_ids)
+
     def catch_up(self, customer: Customer) -> None:
         """Apply to a cached customer (its lock held) what other processes recorded."""
         for event in self.events.get(customer.id, gt=customer.version):

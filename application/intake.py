@@ -45,6 +45,8 @@ class CustomerStore(Protocol):
 
     def read_ahead(self, customer_ids: Iterable[UUID]) -> dict[UUID, Customer | None]: ...
 
+    def stored_versions(self, customer_ids: list[UUID]) -> dict[UUID, int] | None: ...
+
     def catch_up(self, customer: Customer) -> None: ...
 
     def save(self, *customers: Customer | None, **kwargs: Any) -> list[Recording]: ...
@@ -176,11 +178,22 @@ class Intake:
         events: dict[UUID, list[Customer.Recorded]],
     ) -> list[UUID]:
         """The customers whose save lost to another writer: the one the store
-        names (PostgreSQL does), else those whose stream moved on."""
+        names (PostgreSQL does), and those whose stream moved on, all found in
+        one query where the store has one (else each one asked in turn, if the
+        store named none). Several customers edited everywhere at once are so
+        found on the first failure, rather than one failed transaction each."""
         named = _CONFLICTING_KEY.search(str(error))
-        if named and UUID(named.group(1)) in decided:
-            return [UUID(named.group(1))]
-        return [cid for cid in decided if self._overtaken(cid, events[cid])]
+        losers = {UUID(named.group(1))} if named else set()
+        versions = self.app.stored_versions(list(decided))
+        if versions is not None:
+            losers.update(
+                cid
+                for cid, pending in events.items()
+                if pending and versions.get(cid, -1) >= pending[0].originator_version
+            )
+        elif not losers:
+            losers = {cid for cid in decided if self._overtaken(cid, events[cid])}
+        return [cid for cid in decided if cid in losers]
 
     def _overtaken(self, customer_id: UUID, events: list[Customer.Recorded]) -> bool:
         """Whether the store already holds a version these events were to record."""

@@ -36,6 +36,11 @@ class StreamReader(Protocol):
         are left out."""
         ...
 
+    def versions(self, customer_ids: list[UUID]) -> dict[UUID, int]:
+        """Each customer's latest stored version; customers with no event are
+        left out."""
+        ...
+
 
 def stream_reader(
     persistence_module: str, events: AggregateRecorder, snapshots: AggregateRecorder
@@ -63,6 +68,10 @@ _SELECT = (
     " JOIN {events} e ON e.originator_id = w.id"
     " AND e.originator_version > coalesce(w.after, l.originator_version, -1) "
     "ORDER BY is_snapshot DESC, originator_version"
+)
+_VERSIONS = (
+    "SELECT originator_id, max(originator_version) AS version FROM {events}"
+    " WHERE originator_id {wanted} GROUP BY originator_id"
 )
 _LATEST = (
     "latest AS (SELECT s.originator_id, max(s.originator_version) AS originator_version"
@@ -107,6 +116,13 @@ class PostgresStreamReader:
             false=SQL("false"),
         )
 
+        self.versions_statement = SQL(
+            _VERSIONS.format(events="{events}", wanted="= ANY(%s::{id_type}[])")
+        ).format(
+            id_type=Identifier(self.datastore.originator_id_type),
+            events=Identifier(schema, events.events_table_name),
+        )
+
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def read(self, after: Mapping[UUID, int | None]) -> Streams:
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
@@ -114,6 +130,12 @@ class PostgresStreamReader:
                 self.statement, (list(after), list(after.values())), prepare=True
             )
             return _streams(cursor.fetchall())
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def versions(self, customer_ids: list[UUID]) -> dict[UUID, int]:
+        with self.datastore.get_connection() as connection, connection.cursor() as cursor:
+            cursor.execute(self.versions_statement, (customer_ids,), prepare=True)
+            return {row["originator_id"]: row["version"] for row in cursor.fetchall()}
 
 
 class SQLiteStreamReader:
@@ -129,8 +151,29 @@ class SQLiteStreamReader:
             true=1,
             false=0,
         )
+        self.versions_template = _VERSIONS.format(
+            events=events.events_table_name, wanted="{wanted}"
+        )
 
     CHUNK = 400  # customers a statement: two parameters each, under SQLite's oldest limit (999)
+
+    def versions(self, customer_ids: list[UUID]) -> dict[UUID, int]:
+        versions: dict[UUID, int] = {}
+        with self.datastore.transaction(commit=False) as cursor:
+            for start in range(0, len(customer_ids), 2 * self.CHUNK):
+                chunk = customer_ids[start : start + 2 * self.CHUNK]
+                cursor.execute(
+                    self.versions_template.format(
+                        wanted=f"IN ({', '.join(['?'] * len(chunk))})"
+                    ),
+                    [customer_id.hex for customer_id in chunk],
+                )
+                for row in cursor.fetchall():
+                    customer_id = self.recorder.convert_originator_id(
+                        row["originator_id"]
+                    )
+                    versions[customer_id] = row["version"]
+        return versions
 
     def read(self, after: Mapping[UUID, int | None]) -> Streams:
         wanted = list(after.items())

@@ -249,6 +249,35 @@ def test_contended_customers_that_lose_are_all_decided_again_at_once(
     assert probes == []  # not asked which of the pair lost
 
 
+def test_customers_overtaken_together_are_all_found_on_the_first_failure(
+    store_env, make_customers, monkeypatch
+):
+    first, alice, bob = group_writers(store_env, make_customers)
+    calm, *hot = [alice.register(f"Customer {n}") for n in range(3)]
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:  # bob edits two between alice's decisions and her save
+            bob.sync([c for cid in hot for c in bob.edit(cid, 0, name="Bob's")])
+        saves.append(objs)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync(
+        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
+    )
+
+    assert [(r.status, r.version) for r in results] == [
+        ("applied", 1),
+        ("merged", 2),
+        ("merged", 2),
+    ]
+    # all three; the calm one's event; the two overtaken, decided again together
+    assert [len(objs) for objs in saves] == [3, 1, 2]
+    assert saves[1][0].originator_id == calm
+    assert {obj.id for obj in saves[2]} == set(hot)
+
+
 def test_a_strict_command_on_a_customer_that_moved_on_is_refused(customers):
     office = Device(customers, "office", "carol")
     customer_id = office.register()

@@ -200,6 +200,20 @@ def test_a_contended_customer_that_loses_a_race_is_caught_up_not_read_again(
         )
 
 
+def test_the_stored_versions_of_many_customers_are_read_together(make_app):
+    app = make_app()
+    office = Device(app, "office", "carol")
+    customer_ids = [office.register(f"Customer {n}") for n in range(3)]
+    office.sync(office.edit(customer_ids[1], 0, name="Renamed", phone="+47 2"))
+    unknown = uuid.uuid4()
+
+    assert app.stored_versions([*customer_ids, unknown]) == {
+        customer_ids[0]: 0,
+        customer_ids[1]: 2,
+        customer_ids[2]: 0,
+    }
+
+
 def test_sqlite_reads_many_customers_in_chunks_of_parameters(tmp_path, monkeypatch):
     from application.read_ahead import SQLiteStreamReader
 
@@ -213,6 +227,7 @@ def test_sqlite_reads_many_customers_in_chunks_of_parameters(tmp_path, monkeypat
             loaded = cold.read_ahead(customer_ids)
 
             assert list(loaded) == customer_ids
+            assert cold.stored_versions(customer_ids) == dict.fromkeys(customer_ids, 0)
             for customer_id in customer_ids:
                 assert vars(loaded[customer_id]) == vars(
                     one_at_a_time(writer, customer_id)
