@@ -31,5 +31,7 @@ class Contention:
                 self._lost.popitem(last=False)
 
     def __contains__(self, customer_id: object) -> bool:
+        if not self._lost:  # nearly always, with one process
+            return False
         lost_at = self._lost.get(customer_id)  # type: ignore[call-overload]
         return lost_at is not None and time.monotonic() - lost_at < self.memory

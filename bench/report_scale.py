@@ -86,8 +86,9 @@ def lines(r: dict) -> list[str]:
                 + "). The two cores of this machine also run "
                 "PostgreSQL, the projector and the clients, and rates move by a fifth or "
                 "more from run to run. What the key account adds: a customer that lost "
-                "a race is, for a minute, caught up before each batch decides it and "
-                "saved first, in a transaction of its own; when such customers lose "
+                "a race is, for a minute, decided after the rest of each batch is "
+                "saved: caught up, decided on a copy (a lost race drops only the copy) "
+                "and saved in a transaction of its own. When such customers lose "
                 "again, they are all decided again and saved together, while the rest "
                 "of the batch keeps its group commit.",
             ]
