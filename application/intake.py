@@ -219,6 +219,8 @@ class Intake:
         if customer is not None and customer_id in self.app.contention:
             customer = customer.fork()
             self.forked.add(customer_id)
+        else:  # no longer contended, between two attempts
+            self.forked.discard(customer_id)
         verdicts = []
         for index, command in items:
             history = StoredHistory(self.app.events, customer) if customer else None

@@ -278,6 +278,41 @@ def test_customers_overtaken_together_are_all_found_on_the_first_failure(
     assert {obj.id for obj in saves[2]} == set(hot)
 
 
+def test_a_customer_no_longer_contended_between_attempts_is_decided_as_cached(
+    store_env, make_customers, monkeypatch
+):
+    """Contention is remembered for at most so many customers: another batch's
+    lost race can push one out while its own batch waits to try again. That
+    attempt decides the cached customer itself, so if it loses again, the
+    cached customer is dropped and read again, not caught up."""
+    from application import intake
+    from application.contention import Contention
+
+    first, alice, bob = group_writers(store_env, make_customers)
+    hot = alice.register("Hot")
+    monkeypatch.setattr(first, "contention", Contention(size=1))
+    first.contention.lost([hot])
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        saves.append(objs)
+        if len(saves) <= 2:  # bob wins twice
+            bob.sync(bob.edit(hot, len(saves) - 1, name=f"Bob's {len(saves)}"))
+        return save(*objs, **kwargs)
+
+    def pause(_seconds):  # meanwhile, another batch loses a race on another customer
+        first.contention.lost([uuid.uuid4()])
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    monkeypatch.setattr(intake.time, "sleep", pause)
+    [result] = alice.sync(alice.edit(hot, 0, supplier="A"))
+
+    assert (result.status, result.version) == ("merged", 3)
+    assert len(saves) == 3
+    assert [e.originator_version for e in first.history(hot)] == [0, 1, 2, 3]
+    assert vars(first.load_for_update(hot)) == vars(make_customers().load_for_update(hot))
+
+
 def test_a_strict_command_on_a_customer_that_moved_on_is_refused(customers):
     office = Device(customers, "office", "carol")
     customer_id = office.register()
