@@ -56,6 +56,21 @@ def provenance(n: int, at: datetime, command_id: uuid.UUID) -> dict[str, Any]:
     }
 
 
+def registered(name: str, at: datetime) -> Customer:
+    """A new customer, as a registration with its provenance records it."""
+    return Customer.register(
+        uuid.uuid4(),
+        **provenance(0, at, uuid.uuid4()),
+        name=name,
+        email=None,
+        phone=None,
+        address=None,
+        supplier=None,
+        description=None,
+        status=ACTIVE,
+    )
+
+
 def product_event_rate(
     env: dict[str, str], events: int, per_save: int = 500, aggregates: int = 1000
 ) -> float:
@@ -65,20 +80,7 @@ def product_event_rate(
     stored in the product's own format (set on this application alone, so the
     raw baselines keep the library's defaults)."""
     start_at = datetime.now(UTC)
-    customers = [
-        Customer.register(
-            uuid.uuid4(),
-            **provenance(0, start_at, uuid.uuid4()),
-            name=f"Customer {n}",
-            email=None,
-            phone=None,
-            address=None,
-            supplier=None,
-            description=None,
-            status=ACTIVE,
-        )
-        for n in range(aggregates)
-    ]
+    customers = [registered(f"Customer {n}", start_at) for n in range(aggregates)]
 
     # the commands' ids are the clients' (made before the clock, as B1's commands are)
     command_ids = [uuid.uuid4() for _ in range(events)]

@@ -211,6 +211,17 @@ def group_writers(store_env, make_customers):
     return first, Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
 
 
+def sync_supplier_edits(alice: Device, calm: uuid.UUID, hot: list[uuid.UUID]) -> None:
+    """Alice sets the supplier of each from version 0: applied on the calm one,
+    merged on those bob renamed meanwhile."""
+    results = alice.sync(
+        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
+    )
+    assert [(r.status, r.version) for r in results] == [("applied", 1)] + [
+        ("merged", 2)
+    ] * len(hot)
+
+
 def test_contended_customers_that_lose_are_all_decided_again_at_once(
     store_env, make_customers, monkeypatch
 ):
@@ -236,14 +247,7 @@ def test_contended_customers_that_lose_are_all_decided_again_at_once(
         return get(originator_id, **kwargs)
 
     monkeypatch.setattr(first.events, "get", probed)
-    results = alice.sync(
-        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
-    )
-    assert [(r.status, r.version) for r in results] == [
-        ("applied", 1),
-        ("merged", 2),
-        ("merged", 2),
-    ]
+    sync_supplier_edits(alice, calm, hot)
     # the calm one first; the contended pair apart, fails once, is decided again together
     assert saves == [[calm], sorted(hot), sorted(hot)]
     assert probes == []  # not asked which of the pair lost
@@ -263,15 +267,8 @@ def test_customers_overtaken_together_are_all_found_on_the_first_failure(
         return save(*objs, **kwargs)
 
     monkeypatch.setattr(first, "save", save_after_bob)
-    results = alice.sync(
-        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
-    )
 
-    assert [(r.status, r.version) for r in results] == [
-        ("applied", 1),
-        ("merged", 2),
-        ("merged", 2),
-    ]
+    sync_supplier_edits(alice, calm, hot)
     # all three; the calm one's event; the two overtaken, decided again together
     assert [len(objs) for objs in saves] == [3, 1, 2]
     assert saves[1][0].originator_id == calm

@@ -3,30 +3,18 @@ and collects what the library's own ``ProcessingEvent.collect_events`` would."""
 
 from __future__ import annotations
 
-import uuid
 from copy import deepcopy
 from datetime import UTC, datetime
 
 from eventsourcing.application import ProcessingEvent
 
 from application.collecting import collected
-from bench.baseline import provenance
+from bench.baseline import registered
 from customer_domain.customer import Customer
-from customer_domain.vocabulary import ACTIVE
 
 
 def a_customer(name: str) -> Customer:
-    return Customer.register(
-        uuid.uuid4(),
-        **provenance(0, datetime.now(UTC), uuid.uuid4()),
-        name=name,
-        email=None,
-        phone=None,
-        address=None,
-        supplier=None,
-        description=None,
-        status=ACTIVE,
-    )
+    return registered(name, datetime.now(UTC))
 
 
 def test_customers_events_and_nothing_are_collected_as_the_library_does():
