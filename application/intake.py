@@ -178,10 +178,10 @@ class Intake:
         events: dict[UUID, list[Customer.Recorded]],
     ) -> list[UUID]:
         """The customers whose save lost to another writer: the one the store
-        names (PostgreSQL does), and those whose stream moved on, all found in
-        one query where the store has one (else each one asked in turn, if the
-        store named none). Several customers edited everywhere at once are so
-        found on the first failure, rather than one failed transaction each."""
+        names (PostgreSQL does), and every one whose stream moved on, found in
+        one query (on the stores that save several customers at once), so that
+        customers edited everywhere at once are all found on the first failure
+        rather than one failed transaction each. None found: all decided again."""
         named = _CONFLICTING_KEY.search(str(error))
         losers = {UUID(named.group(1))} if named else set()
         versions = self.app.stored_versions(list(decided))
@@ -189,18 +189,11 @@ class Intake:
             losers.update(
                 cid
                 for cid, pending in events.items()
-                if pending and versions.get(cid, -1) >= pending[0].originator_version
+                if pending
+                and cid in versions
+                and versions[cid] >= pending[0].originator_version
             )
-        elif not losers:
-            losers = {cid for cid in decided if self._overtaken(cid, events[cid])}
         return [cid for cid in decided if cid in losers]
-
-    def _overtaken(self, customer_id: UUID, events: list[Customer.Recorded]) -> bool:
-        """Whether the store already holds a version these events were to record."""
-        if not events:
-            return False
-        first = events[0].originator_version
-        return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
     def _decide_all(self, customer_ids: list[UUID]) -> Decided:
         self.loaded = self.app.read_ahead(customer_ids)
@@ -210,16 +203,17 @@ class Intake:
         self, items: Items, reloaded: bool = False
     ) -> tuple[Customer | None, list[tuple]]:
         customer_id = items[0][1].customer_id
-        if not reloaded and customer_id in self.loaded:
-            customer = self.loaded[customer_id]
-        else:
+        one_at_a_time = reloaded or customer_id not in self.loaded
+        if one_at_a_time:
             customer = self.app.load_for_update(customer_id)
-            if customer is not None and customer_id in self.app.contention:
-                self.app.catch_up(customer)  # what other processes recorded meanwhile
+        else:
+            customer = self.loaded[customer_id]  # caught up if contended
         if customer is not None and customer_id in self.app.contention:
+            if one_at_a_time:
+                self.app.catch_up(customer)  # what other processes recorded meanwhile
             customer = customer.fork()
             self.forked.add(customer_id)
-        else:  # no longer contended, between two attempts
+        else:  # (no longer contended, between two attempts)
             self.forked.discard(customer_id)
         verdicts = []
         for index, command in items:

@@ -267,12 +267,114 @@ def test_customers_overtaken_together_are_all_found_on_the_first_failure(
         return save(*objs, **kwargs)
 
     monkeypatch.setattr(first, "save", save_after_bob)
+    new_customer = uuid.uuid4()
+    registration = alice.command("RegisterCustomer", new_customer, {"name": "N"}, None)
 
-    sync_supplier_edits(alice, calm, hot)
-    # all three; the calm one's event; the two overtaken, decided again together
-    assert [len(objs) for objs in saves] == [3, 1, 2]
-    assert saves[1][0].originator_id == calm
+    results = alice.sync(
+        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
+        + [registration]
+    )
+
+    assert [(r.status, r.version) for r in results] == [
+        ("applied", 1),
+        ("merged", 2),
+        ("merged", 2),
+        ("applied", 0),
+    ]
+    # all four; the calm one's and the new one's events; the two overtaken,
+    # decided again together
+    assert [len(objs) for objs in saves] == [4, 2, 2]
+    assert {event.originator_id for event in saves[1]} == {calm, new_customer}
     assert {obj.id for obj in saves[2]} == set(hot)
+
+
+def test_a_contended_customer_that_loses_a_race_is_caught_up_not_read_again(
+    store_env, make_customers, monkeypatch
+):
+    """It was decided on a fork: the cached customer is as it was, and only
+    what the other writer recorded is read."""
+    first, alice, bob = group_writers(store_env, make_customers)
+    contended = alice.register("Key Account")
+    alice.sync(alice.edit(contended, 0, phone="+47 1"))
+    first.contention.lost([contended])
+    calm = bob.register("Calm Ltd")  # not cached by alice's application
+    reads: list[dict] = []
+    read = first.stream_reader.read
+
+    def read_while_bob_saves(after):
+        reads.append(dict(after))
+        streams = read(after)
+        if contended in after and len(reads) == 2:  # before alice saves it
+            bob.sync(bob.edit(contended, 1, supplier="X"))
+        return streams
+
+    monkeypatch.setattr(first.stream_reader, "read", read_while_bob_saves)
+    results = alice.sync(
+        alice.edit(contended, 1, description="later") + alice.edit(calm, 0, name="C")
+    )
+
+    assert [(r.status, r.version) for r in results] == [("merged", 3), ("applied", 1)]
+    # the calm customer read (and saved) first, the contended one last; after
+    # its save lost, the cached customer, untouched, was caught up from version 1
+    assert reads == [{calm: None}, {contended: 1}, {contended: 1}]
+    for customer_id in (contended, calm):
+        assert vars(first.load_for_update(customer_id)) == vars(
+            make_customers().load_for_update(customer_id)
+        )
+
+
+def test_a_calm_customer_that_lost_is_decided_again_beside_a_contended_one(
+    store_env, make_customers, monkeypatch
+):
+    first, alice, bob = group_writers(store_env, make_customers)
+    calm, contended = alice.register("Calm"), alice.register("Key Account")
+    first.contention.lost([contended])
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:  # bob edits the calm one before alice's first save
+            bob.sync(bob.edit(calm, 0, name="Bob's"))
+        saves.append(sorted(obj.id for obj in objs))
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync(
+        alice.edit(calm, 0, supplier="A") + alice.edit(contended, 0, supplier="A")
+    )
+
+    assert [(r.status, r.version) for r in results] == [("merged", 2), ("applied", 1)]
+    # the calm one lost; the contended one saved apart; the calm one again
+    assert saves == [[calm], [contended], [calm]]
+
+
+def test_a_contended_group_is_decided_again_whole_when_one_of_it_lost(
+    store_env, make_customers, monkeypatch
+):
+    """Customers edited everywhere at once most likely all lost: the winners of
+    the group are not saved apart, but decided again with the losers."""
+    first, alice, bob = group_writers(store_env, make_customers)
+    calm, *hot = [alice.register(f"Customer {n}") for n in range(3)]
+    first.contention.lost(hot)
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        ids = sorted(obj.id for obj in objs)
+        if ids == sorted(hot) and ids not in saves:  # bob edits one of the two
+            bob.sync(bob.edit(hot[0], 0, name="Bob's"))
+        saves.append(ids)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync(
+        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")]
+    )
+
+    assert [(r.status, r.version) for r in results] == [
+        ("applied", 1),
+        ("merged", 2),
+        ("applied", 1),
+    ]
+    assert saves == [[calm], sorted(hot), sorted(hot)]
 
 
 def test_a_customer_no_longer_contended_between_attempts_is_decided_as_cached(
