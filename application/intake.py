@@ -138,7 +138,8 @@ class Intake:
         # The contended customers together: when one loses, the others most
         # likely lost too, and are all decided again rather than found out one
         # failed transaction at a time. Saved as customers (never as events),
-        # so each saved fork takes its customer's place in the cache.
+        # so each saved fork takes its customer's place in the cache (unless
+        # the cache fast-forwards: then the customer is caught up as it is read).
         lost = self._save_group(hot, keep_winners=False) if hot else []
         return lost + (self._save_group(calm) if calm else [])
 
@@ -179,9 +180,10 @@ class Intake:
     ) -> list[UUID]:
         """The customers whose save lost to another writer: the one the store
         names (PostgreSQL does), and every one whose stream moved on, found in
-        one query (on the stores that save several customers at once), so that
-        customers edited everywhere at once are all found on the first failure
-        rather than one failed transaction each. None found: all decided again."""
+        one query, so that customers edited everywhere at once are all found on
+        the first failure rather than one failed transaction each. Without
+        that query (no snapshots, or the in-memory store): the one named, else
+        each one asked in turn. None found: all are decided again."""
         named = _CONFLICTING_KEY.search(str(error))
         losers = {UUID(named.group(1))} if named else set()
         versions = self.app.stored_versions(list(decided))
@@ -193,7 +195,16 @@ class Intake:
                 and cid in versions
                 and versions[cid] >= pending[0].originator_version
             )
+        elif not losers:
+            losers = {cid for cid in decided if self._overtaken(cid, events[cid])}
         return [cid for cid in decided if cid in losers]
+
+    def _overtaken(self, customer_id: UUID, events: list[Customer.Recorded]) -> bool:
+        """Whether the store already holds a version these events were to record."""
+        if not events:
+            return False
+        first = events[0].originator_version
+        return any(True for _ in self.app.events.get(customer_id, gt=first - 1, limit=1))
 
     def _decide_all(self, customer_ids: list[UUID]) -> Decided:
         self.loaded = self.app.read_ahead(customer_ids)

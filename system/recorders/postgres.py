@@ -3,10 +3,11 @@ module, and psycopg, are imported only when PostgreSQL is chosen)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import OperationalError, ProgrammingError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore, PostgresProcessRecorder
 from psycopg.sql import SQL, Identifier
 
@@ -19,6 +20,8 @@ from system.recorders import (
     project_into,
 )
 from system.recorders.caching import CachingDocuments
+
+logger = logging.getLogger("customers.read_model")
 
 
 class _PostgresViewStore:
@@ -152,8 +155,15 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
         """The library's tables, and the read model's. A document over about 2 KB
         (a key account's view, with every open conflict in it) is compressed as
         each page writes it: with lz4 where the server has it (PostgreSQL 14 and
-        later, built with it), at a fraction of the CPU of the default pglz."""
+        later, built with it), at a fraction of the CPU of the default pglz. Set
+        once per table, by a role that owns it; otherwise left as it is."""
         super().create_table()
+        try:
+            self._compress_documents_with_lz4()
+        except (ProgrammingError, OperationalError) as error:
+            logger.warning("read model documents left compressed as they are: %s", error)
+
+    def _compress_documents_with_lz4(self) -> None:
         with self.datastore.transaction(commit=True) as curs:
             curs.execute(self.statements["lz4_available"])
             available = curs.fetchone()
@@ -161,7 +171,8 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
                 return
             tables = list(self.compress_with_lz4)
             curs.execute(self.statements["not_lz4"], (self.datastore.schema, tables))
-            for row in curs.fetchall():
+            for row in curs.fetchall():  # a moment's lock, or none if the table is busy
+                curs.execute("SET LOCAL lock_timeout = '2s'")
                 curs.execute(self.compress_with_lz4[row["name"]])
 
     # The library's hook inside the transaction of insert_events (its own

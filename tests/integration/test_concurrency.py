@@ -267,6 +267,14 @@ def test_customers_overtaken_together_are_all_found_on_the_first_failure(
         return save(*objs, **kwargs)
 
     monkeypatch.setattr(first, "save", save_after_bob)
+    get, probes = first.events.get, []
+
+    def probed(originator_id, **kwargs):  # which lost, asked one event at a time
+        if kwargs.get("limit") == 1:
+            probes.append(originator_id)
+        return get(originator_id, **kwargs)
+
+    monkeypatch.setattr(first.events, "get", probed)
     new_customer = uuid.uuid4()
     registration = alice.command("RegisterCustomer", new_customer, {"name": "N"}, None)
 
@@ -285,6 +293,46 @@ def test_customers_overtaken_together_are_all_found_on_the_first_failure(
     # decided again together
     assert [len(objs) for objs in saves] == [4, 2, 2]
     assert {event.originator_id for event in saves[1]} == {calm, new_customer}
+    assert {obj.id for obj in saves[2]} == set(hot)
+    assert probes == []  # found in one query, none asked one at a time
+
+
+def test_without_the_versions_query_the_overtaken_are_asked_one_by_one(
+    store_env, make_customers, monkeypatch
+):
+    """Snapshots off, a SQL store reads customers one at a time, and has no
+    query of many customers' versions; SQLite names no row that failed."""
+    if store_env.get("PERSISTENCE_MODULE") != "eventsourcing.sqlite":
+        pytest.skip("the case of a store that names no row and has no such query")
+    first = make_customers(IS_SNAPSHOTTING_ENABLED="n")
+    alice, bob = Device(first, "laptop-a", "alice"), Device(make_customers(), "b", "bob")
+    assert first.stored_versions([uuid.uuid4()]) is None
+    calm, *hot = [alice.register(f"Customer {n}") for n in range(3)]
+    quiet = alice.register("Quiet")
+    resent = alice.edit(quiet, 0, name="Quieter")
+    alice.sync(resent)
+    save, saves = first.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:  # bob edits two between alice's decisions and her save
+            bob.sync([c for cid in hot for c in bob.edit(cid, 0, name="Bob's")])
+        saves.append(objs)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(first, "save", save_after_bob)
+    results = alice.sync(
+        [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")] + resent
+    )
+
+    assert [(r.status, r.version, r.duplicate) for r in results] == [
+        ("applied", 1, False),
+        ("merged", 2, False),
+        ("merged", 2, False),
+        ("applied", 1, True),  # a re-sent command: nothing to record
+    ]
+    # all four; the calm one's event (the quiet one has none); the two
+    # overtaken, decided again together
+    assert [len(objs) for objs in saves] == [4, 1, 2]
     assert {obj.id for obj in saves[2]} == set(hot)
 
 
