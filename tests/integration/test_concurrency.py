@@ -211,6 +211,35 @@ def group_writers(store_env, make_customers):
     return first, Device(first, "laptop-a", "alice"), Device(second, "laptop-b", "bob")
 
 
+def probes_of(app, monkeypatch) -> list[uuid.UUID]:
+    """The customers the application asks about one event at a time (which
+    of a failed group lost), as they are asked."""
+    get, probes = app.events.get, []
+
+    def probed(originator_id, **kwargs):
+        if kwargs.get("limit") == 1:
+            probes.append(originator_id)
+        return get(originator_id, **kwargs)
+
+    monkeypatch.setattr(app.events, "get", probed)
+    return probes
+
+
+def saves_once_bob_renamed(app, bob: Device, hot: list[uuid.UUID], monkeypatch) -> list:
+    """What the application saves, each save's objects; bob renames ``hot``
+    between its first decisions and its first save."""
+    save, saves = app.save, []
+
+    def save_after_bob(*objs, **kwargs):
+        if not saves:
+            bob.sync([c for cid in hot for c in bob.edit(cid, 0, name="Bob's")])
+        saves.append(objs)
+        return save(*objs, **kwargs)
+
+    monkeypatch.setattr(app, "save", save_after_bob)
+    return saves
+
+
 def sync_supplier_edits(alice: Device, calm: uuid.UUID, hot: list[uuid.UUID]) -> None:
     """Alice sets the supplier of each from version 0: applied on the calm one,
     merged on those bob renamed meanwhile."""
@@ -239,14 +268,7 @@ def test_contended_customers_that_lose_are_all_decided_again_at_once(
         return save(*objs, **kwargs)
 
     monkeypatch.setattr(first, "save", save_after_bob)
-    get, probes = first.events.get, []
-
-    def probed(originator_id, **kwargs):  # which lost, asked one event at a time
-        if kwargs.get("limit") == 1:
-            probes.append(originator_id)
-        return get(originator_id, **kwargs)
-
-    monkeypatch.setattr(first.events, "get", probed)
+    probes = probes_of(first, monkeypatch)
     sync_supplier_edits(alice, calm, hot)
     # the calm one first; the contended pair apart, fails once, is decided again together
     assert saves == [[calm], sorted(hot), sorted(hot)]
@@ -258,23 +280,8 @@ def test_customers_overtaken_together_are_all_found_on_the_first_failure(
 ):
     first, alice, bob = group_writers(store_env, make_customers)
     calm, *hot = [alice.register(f"Customer {n}") for n in range(3)]
-    save, saves = first.save, []
-
-    def save_after_bob(*objs, **kwargs):
-        if not saves:  # bob edits two between alice's decisions and her save
-            bob.sync([c for cid in hot for c in bob.edit(cid, 0, name="Bob's")])
-        saves.append(objs)
-        return save(*objs, **kwargs)
-
-    monkeypatch.setattr(first, "save", save_after_bob)
-    get, probes = first.events.get, []
-
-    def probed(originator_id, **kwargs):  # which lost, asked one event at a time
-        if kwargs.get("limit") == 1:
-            probes.append(originator_id)
-        return get(originator_id, **kwargs)
-
-    monkeypatch.setattr(first.events, "get", probed)
+    saves = saves_once_bob_renamed(first, bob, hot, monkeypatch)
+    probes = probes_of(first, monkeypatch)
     new_customer = uuid.uuid4()
     registration = alice.command("RegisterCustomer", new_customer, {"name": "N"}, None)
 
@@ -311,15 +318,7 @@ def test_without_the_versions_query_the_overtaken_are_asked_one_by_one(
     quiet = alice.register("Quiet")
     resent = alice.edit(quiet, 0, name="Quieter")
     alice.sync(resent)
-    save, saves = first.save, []
-
-    def save_after_bob(*objs, **kwargs):
-        if not saves:  # bob edits two between alice's decisions and her save
-            bob.sync([c for cid in hot for c in bob.edit(cid, 0, name="Bob's")])
-        saves.append(objs)
-        return save(*objs, **kwargs)
-
-    monkeypatch.setattr(first, "save", save_after_bob)
+    saves = saves_once_bob_renamed(first, bob, hot, monkeypatch)
     results = alice.sync(
         [c for cid in (calm, *hot) for c in alice.edit(cid, 0, supplier="A")] + resent
     )
