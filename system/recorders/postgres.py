@@ -89,17 +89,18 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
             tracking_table_name=tracking_table_name,
         )
         prefix = tracking_table_name.removesuffix("_tracking")
+        views, conflicts = f"{prefix}_views", f"{prefix}_conflicts"
         self.compress_with_lz4 = {
             table: SQL("ALTER TABLE {} ALTER COLUMN doc SET COMPRESSION lz4").format(
                 Identifier(datastore.schema, table)
             )
-            for table in (f"{prefix}_views", f"{prefix}_conflicts")
+            for table in (views, conflicts)
         }
         self.page_lock_key = f"{datastore.schema}.{tracking_table_name}"
         names = {
             "schema": Identifier(datastore.schema),
-            "views": Identifier(f"{prefix}_views"),
-            "conflicts": Identifier(f"{prefix}_conflicts"),
+            "views": Identifier(views),
+            "conflicts": Identifier(conflicts),
             "views_position": Identifier(f"{prefix}_views_position"),
             "conflicts_customer": Identifier(f"{prefix}_conflicts_customer"),
             "tracking": Identifier(tracking_table_name),
@@ -171,9 +172,10 @@ class Recorder(CachingDocuments, DirectoryRecorder, PostgresProcessRecorder):
                 return
             tables = list(self.compress_with_lz4)
             curs.execute(self.statements["not_lz4"], (self.datastore.schema, tables))
-            for row in curs.fetchall():  # a moment's lock, or none if the table is busy
-                curs.execute("SET LOCAL lock_timeout = '2s'")
-                curs.execute(self.compress_with_lz4[row["name"]])
+            unset = [row["name"] for row in curs.fetchall()]
+            curs.execute("SET LOCAL lock_timeout = '2s'")  # a moment's lock, or none
+            for table in unset:
+                curs.execute(self.compress_with_lz4[table])
 
     # The library's hook inside the transaction of insert_events (its own
     # searchable-content example extends it so): there is no public one.
