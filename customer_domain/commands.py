@@ -11,11 +11,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import msgspec
+
 from customer_domain.vocabulary import FIELD_OF_COMMAND
 
-_CANONICAL_JSON = json.JSONEncoder(
-    sort_keys=True, default=str
-)  # as json.dumps(...) would
+# What a fingerprint hashes: the envelope's content as MessagePack, maps with
+# their keys sorted. Events recorded before hold SHA-256 over canonical JSON.
+_CANONICAL = msgspec.msgpack.Encoder(order="sorted")
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
 
 def in_utc(moment: datetime) -> datetime:
@@ -64,7 +67,23 @@ class Command:
         a time the server supplied (a re-send would get another)."""
         return self._fingerprint
 
+    def has_fingerprint(self, fingerprint: str) -> bool:
+        """Whether an event's ``fingerprint`` is this envelope's: as taken now,
+        or as events recorded before this way of taking it hold it."""
+        return fingerprint == self._fingerprint or fingerprint == self._json_digest()
+
     def _digest(self) -> str:
+        """BLAKE2b (128 bits) over the content as MessagePack; the JSON digest
+        for a payload MessagePack cannot hold (an integer past 64 bits)."""
+        issued = None if self.issued_at_defaulted else self.issued_at
+        try:
+            content = _CANONICAL.encode((self.type, self.customer_id, self.payload, issued))
+        except (TypeError, OverflowError):
+            return self._json_digest()
+        return hashlib.blake2b(content, digest_size=16).hexdigest()
+
+    def _json_digest(self) -> str:
+        """The fingerprint as taken before: SHA-256 over canonical JSON."""
         issued = None if self.issued_at_defaulted else self.issued_at.isoformat()
         content = [self.type, str(self.customer_id), self.payload, issued]
         return hashlib.sha256(_CANONICAL_JSON.encode(content).encode()).hexdigest()[:32]

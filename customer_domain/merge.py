@@ -106,7 +106,7 @@ def decide(
     assert history is not None
     receipt = history.receipt(command.command_id)
     if receipt is not None:
-        if receipt.fingerprint != command.fingerprint:
+        if not command.has_fingerprint(receipt.fingerprint):
             return _refused(
                 customer,
                 Reason.COMMAND_ID_REUSED,

@@ -47,6 +47,7 @@ class Stream:
             issued_at=issued_at or self.clock,
             payload=payload,
         )
+        self.command = command  # the last one sent
         sender = Sender(client_id, author or client_id, received_at=self.clock)
         decision = decide(
             command, sender, self.customer, self if self.customer else None, self.policy

@@ -31,15 +31,51 @@ def test_a_command_holds_its_time_in_utc_whatever_the_servers_zone(
     assert command.issued_at.tzinfo == UTC
 
 
-def test_a_fingerprint_is_part_of_the_stored_format():
-    # Events keep the fingerprint of the command they record: a re-send is
-    # compared with it, so the same envelope must fingerprint as it did then.
-    command = Command(
+def acme(payload: dict | None = None) -> Command:
+    return Command(
         uuid.UUID(int=1),
         "ChangeName",
         uuid.UUID("12345678-1234-5678-1234-567812345678"),
         3,
         datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
-        {"name": "Acme"},
+        {"name": "Acme"} if payload is None else payload,
     )
-    assert command.fingerprint == "035d6af9e666e3a351b686fff33be6e8"
+
+
+def test_a_fingerprint_is_part_of_the_stored_format():
+    # Events keep the fingerprint of the command they record: a re-send is
+    # compared with it, so the same envelope must fingerprint as it did then.
+    assert acme().fingerprint == "3c267fe42eda2161e01ec91c07a03657"
+
+
+def test_a_fingerprint_recorded_before_is_still_the_envelopes():
+    # Events recorded before the fingerprint was taken over MessagePack hold
+    # SHA-256 over canonical JSON: a re-send of one of them is still the same.
+    command = acme()
+    assert command.has_fingerprint("035d6af9e666e3a351b686fff33be6e8")
+    assert command.has_fingerprint(command.fingerprint)
+    assert not acme({"name": "Acme Ltd"}).has_fingerprint(
+        "035d6af9e666e3a351b686fff33be6e8"
+    )
+
+
+def test_fingerprints_tell_apart_what_json_does():
+    payloads = [
+        {"name": "1"},
+        {"name": 1},
+        {"name": 1.0},
+        {"name": True},
+        {"name": None},
+        {"name": ["a"]},
+        {"name": {"a": 1, "b": 2}},
+        {"name": {"a": 1, "b": 3}},
+    ]
+    fingerprints = {acme(payload).fingerprint for payload in payloads}
+    assert len(fingerprints) == len(payloads)
+    assert acme({"b": 1, "a": 2}).fingerprint == acme({"a": 2, "b": 1}).fingerprint
+
+
+def test_a_payload_messagepack_cannot_hold_is_fingerprinted_as_json():
+    command = acme({"value": 2**70})
+    assert command.fingerprint == command._json_digest()
+    assert command.has_fingerprint(acme({"value": 2**70}).fingerprint)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
+from customer_domain.commands import Command
 from customer_domain.customer import Customer
 from customer_domain.policy import Policy
 from customer_domain.vocabulary import FIRST_SYNC_WINS, LAST_WRITER_WINS
@@ -256,6 +258,30 @@ def test_command_id_reused_for_another_command_is_refused():
         "command_id_reused",
         None,
     )
+
+
+def test_a_command_recorded_with_a_fingerprint_taken_before_is_a_duplicate(
+    monkeypatch,
+):
+    stream = registered()
+    command_id = uuid.uuid4()
+    with monkeypatch.context() as before:  # fingerprinted over JSON, as before
+        before.setattr(Command, "_digest", Command._json_digest)
+        first = stream.send(
+            "a", "ChangeName", name("Beta"), 0, command_id=command_id, issued_at=T0
+        )
+    recorded = stream.events[-1].fingerprint
+    assert (
+        recorded == stream.command._json_digest() != replace(stream.command).fingerprint
+    )
+    again = stream.send(
+        "a", "ChangeName", name("Beta"), 1, command_id=command_id, issued_at=T0
+    )
+    reused = stream.send(
+        "a", "ChangeName", name("Other"), 1, command_id=command_id, issued_at=T0
+    )
+    assert (again.status, again.duplicate, again.version) == (first.status, True, 1)
+    assert (reused.status, reused.reason) == ("rejected", "command_id_reused")
 
 
 def test_command_id_reused_with_another_issued_at_is_refused():
