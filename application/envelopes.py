@@ -190,12 +190,20 @@ def plain_command(envelope: Any) -> Command | None:
             return None
     elif type(base) is not int or base < 0:
         return None
-    texts = envelope["command_id"], envelope["customer_id"], envelope["issued_at"]
-    if any(type(text) is not str for text in texts):
+    command_text, customer_text, issued_text = (
+        envelope["command_id"],
+        envelope["customer_id"],
+        envelope["issued_at"],
+    )
+    if (
+        type(command_text) is not str
+        or type(customer_text) is not str
+        or type(issued_text) is not str
+    ):
         return None
     try:
-        command_id, customer_id = UUID(texts[0]), UUID(texts[1])
-        issued_at = datetime.fromisoformat(texts[2])
+        command_id, customer_id = UUID(command_text), UUID(customer_text)
+        issued_at = datetime.fromisoformat(issued_text)
     except ValueError:
         return None
     if issued_at.tzinfo is None or issued_at.utcoffset() is None:
@@ -210,8 +218,9 @@ def plain_command(envelope: Any) -> Command | None:
 
 def _plain_payload(shape: dict[str, tuple[bool, bool]], payload: dict[str, Any]) -> bool:
     """Whether every value is a string (an address: of strings), or null where allowed."""
-    if any(required and name not in payload for name, (required, _) in shape.items()):
-        return False
+    for name, (required, _) in shape.items():
+        if required and name not in payload:
+            return False
     for name, value in payload.items():
         if name not in shape:
             return False

@@ -44,7 +44,7 @@ def render(results: dict, plot_name: str) -> str:
         f"{machine['cores']} cores, Python {machine['python']}, SQLite "
         f"{machine['sqlite']}, PostgreSQL {machine['postgresql'] or 'not reachable'}. "
         f"B1 and B2 and their baselines are the median of {results['repeat']} runs "
-        "(B5 is from the median B2 run); B3 is the median over its commands; B4, B6 and "
+        "(B1's in rounds: ours and each baseline back to back; B5 is from the median B2 run); B3 is the median over its commands; B4, B6 and "
         "B7 are one run each. Every figure has its baseline measured in the same run "
         "(this machine is shared; only ratios compare).",
         *(

@@ -173,7 +173,11 @@ class _Recorder:
             customer.client_clocks.get(sender.client_id),
         )
         self.latest_effective_at = max(customer.latest_effective_at, self.effective_at)
-        self.stamp = Stamp(self.effective_at, sender.client_id, command.key)
+
+    @property
+    def stamp(self) -> Stamp:
+        """The command's stamp, ordering it among competing values."""
+        return Stamp(self.effective_at, self.sender.client_id, self.command.key)
 
     def __call__(
         self,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import time
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -73,6 +75,16 @@ def test_fingerprints_tell_apart_what_json_does():
     fingerprints = {acme(payload).fingerprint for payload in payloads}
     assert len(fingerprints) == len(payloads)
     assert acme({"b": 1, "a": 2}).fingerprint == acme({"a": 2, "b": 1}).fingerprint
+
+
+def test_a_copy_of_a_command_is_fingerprinted_again():
+    command = acme()
+    assert pickle.loads(pickle.dumps(command)) == command
+    assert copy.deepcopy(command) == command
+    changed = command._replace(payload={"name": "Acme Ltd"})
+    assert changed.payload == {"name": "Acme Ltd"}
+    assert changed.fingerprint == acme({"name": "Acme Ltd"}).fingerprint
+    assert changed.fingerprint != command.fingerprint
 
 
 def test_a_payload_messagepack_cannot_hold_is_fingerprinted_as_json():
