@@ -133,6 +133,8 @@ class Intake:
                     lost.append(customer_id)
             return lost
         forked = self.forked
+        if not forked:
+            return self._save_group(decided)
         calm = {cid: outcome for cid, outcome in decided.items() if cid not in forked}
         hot = {cid: outcome for cid, outcome in decided.items() if cid in forked}
         # The contended customers together: when one loses, the others most
