@@ -115,13 +115,17 @@ class Intake:
         contended = self.app.contention
         calm = [cid for cid in customer_ids if cid not in contended]
         hot = [cid for cid in customer_ids if cid in contended]
-        lost: list[UUID] = []
-        for part in (calm, hot):
-            if part:
-                lost += self._save_all(self._decide_all(part))
+        lost = self._save_all(self._decide_all(calm)) if calm else []
+        # The contended customers together: when one loses, the others most
+        # likely lost too, and are all decided again rather than found out one
+        # failed transaction at a time. Saved as customers (never as events),
+        # so each saved fork takes its customer's place in the cache (unless
+        # the cache fast-forwards: then the customer is caught up as it is read).
+        if hot:
+            lost += self._save_all(self._decide_all(hot), keep_winners=False)
         return lost
 
-    def _save_all(self, decided: Decided) -> list[UUID]:
+    def _save_all(self, decided: Decided, keep_winners: bool = True) -> list[UUID]:
         """Save what was decided in as few transactions as the store allows;
         the customers whose save lost to another writer."""
         if not self.app.saves_across_customers:
@@ -132,18 +136,7 @@ class Intake:
                 except IntegrityError:
                     lost.append(customer_id)
             return lost
-        forked = self.forked
-        if not forked:
-            return self._save_group(decided)
-        calm = {cid: outcome for cid, outcome in decided.items() if cid not in forked}
-        hot = {cid: outcome for cid, outcome in decided.items() if cid in forked}
-        # The contended customers together: when one loses, the others most
-        # likely lost too, and are all decided again rather than found out one
-        # failed transaction at a time. Saved as customers (never as events),
-        # so each saved fork takes its customer's place in the cache (unless
-        # the cache fast-forwards: then the customer is caught up as it is read).
-        lost = self._save_group(hot, keep_winners=False) if hot else []
-        return lost + (self._save_group(calm) if calm else [])
+        return self._save_group(decided, keep_winners)
 
     def _save_group(self, decided: Decided, keep_winners: bool = True) -> list[UUID]:
         """Save the customers in one transaction; if one lost to another

@@ -33,7 +33,7 @@ def test_a_command_holds_its_time_in_utc_whatever_the_servers_zone(
     assert command.issued_at.tzinfo == UTC
 
 
-def acme(payload: dict | None = None) -> Command:
+def acme(payload: dict | None = None, issued_at_defaulted: bool = False) -> Command:
     return Command(
         uuid.UUID(int=1),
         "ChangeName",
@@ -41,6 +41,7 @@ def acme(payload: dict | None = None) -> Command:
         3,
         datetime(2026, 11, 26, 9, 0, tzinfo=UTC),
         {"name": "Acme"} if payload is None else payload,
+        issued_at_defaulted,
     )
 
 
@@ -58,6 +59,10 @@ def test_a_fingerprint_recorded_before_is_still_the_envelopes():
     assert command.has_fingerprint(command.fingerprint)
     assert not acme({"name": "Acme Ltd"}).has_fingerprint(
         "035d6af9e666e3a351b686fff33be6e8"
+    )
+    # a time the server supplied is not part of it, then as now
+    assert acme(issued_at_defaulted=True).has_fingerprint(
+        "4ed7480557ae1fbe1a91c6eee64bb68d"
     )
 
 
@@ -78,9 +83,10 @@ def test_fingerprints_tell_apart_what_json_does():
 
 
 def test_a_copy_of_a_command_is_fingerprinted_again():
+    for command in (acme(), acme(issued_at_defaulted=True)):
+        assert pickle.loads(pickle.dumps(command)) == command
+        assert copy.deepcopy(command) == command
     command = acme()
-    assert pickle.loads(pickle.dumps(command)) == command
-    assert copy.deepcopy(command) == command
     changed = command._replace(payload={"name": "Acme Ltd"})
     assert changed.payload == {"name": "Acme Ltd"}
     assert changed.fingerprint == acme({"name": "Acme Ltd"}).fingerprint
