@@ -83,7 +83,9 @@ def b1(kind: str, commands: int, customers: int, repeat: int) -> dict:
         "raw_500_per_save": lambda: raw(500),
         "product_events_500_per_save": product_events,
     }
-    rounds = [{name: measure() for name, measure in measures.items()} for _ in range(repeat)]
+    rounds = [
+        {name: measure() for name, measure in measures.items()} for _ in range(repeat)
+    ]
     return {
         "store": kind,
         "commands": commands,
