@@ -23,6 +23,7 @@ from bench import (
     scale_out,
 )
 from harness.postgres import connect, postgres_reachable
+from system.interpreter import tune_garbage_collector
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = {  # full, quick
@@ -107,6 +108,7 @@ ALONE = ("B8", "B9", "B10")  # the parts that need no other's result
 )
 def main(quick: bool, repeat: int, only: tuple[str, ...], out: Path, page: Path) -> None:
     size = {name: values[1 if quick else 0] for name, values in SIZES.items()}
+    tune_garbage_collector()  # what is measured in this process runs as the server does
     pg = postgres_version()
     wanted = set(only or PARTS)
     # B2's ratios are against B1's baselines, and B7's against B1's rate: measured together

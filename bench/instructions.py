@@ -19,6 +19,7 @@ from bench.baseline import product_event_rate, raw_rate
 from bench.measures import submit_rate
 from bench.stores import fresh_store
 from bench.workload import Workload
+from system.interpreter import tune_garbage_collector
 
 WORKLOADS = ("ours", "making_commands", "raw_500_per_save", "product_events_500_per_save")
 CUSTOMERS = 1000
@@ -86,4 +87,5 @@ def b1(small: int, large: int) -> dict | None:
 
 
 if __name__ == "__main__":
+    tune_garbage_collector()  # as the timed B1 runs
     run(sys.argv[1], int(sys.argv[2]))

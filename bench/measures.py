@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import statistics
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 
 from application import Customers
@@ -15,6 +17,18 @@ from bench.stores import fresh_store
 from bench.workload import Workload, registrations
 from system.directory import CustomerDirectory
 from system.runtime import Deployment
+
+DEFAULT_THRESHOLDS = (700, 10, 10)  # CPython's
+
+
+def default_collector(measure: Callable[[], float]) -> float:
+    """``measure()`` under the interpreter's default collector thresholds."""
+    before = gc.get_threshold()
+    gc.set_threshold(*DEFAULT_THRESHOLDS)
+    try:
+        return measure()
+    finally:
+        gc.set_threshold(*before)
 
 
 def registered(app: Customers, customers: int) -> list[uuid.UUID]:
@@ -67,7 +81,10 @@ def disk_per_event(commands: int, customers: int) -> dict:
 def b1(kind: str, commands: int, customers: int, repeat: int) -> dict:
     """Ours and the raw baselines, each the median of ``repeat`` runs. The runs
     go in rounds, one of each back to back, so that the machine's pace drifting
-    over the minutes they take weighs on ours and the baselines alike."""
+    over the minutes they take weighs on ours and the baselines alike. All in
+    this process, under the collector thresholds it was started with (the
+    server's: ``python -m bench`` sets them); ours also under the
+    interpreter's defaults."""
 
     def raw(per_save: int) -> float:
         with fresh_store(kind) as env:
@@ -79,6 +96,9 @@ def b1(kind: str, commands: int, customers: int, repeat: int) -> dict:
 
     measures = {
         "ours": lambda: submit_rate(kind, commands, customers),
+        "ours_default_gc": lambda: default_collector(
+            lambda: submit_rate(kind, commands, customers)
+        ),
         "raw_one_per_save": lambda: raw(1),
         "raw_500_per_save": lambda: raw(500),
         "product_events_500_per_save": product_events,

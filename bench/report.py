@@ -101,6 +101,7 @@ def render(results: dict, plot_name: str) -> str:
             f"{_ratio(floor, base['raw_500_per_save'])} | {_ratio(r[key]['ours'], floor)} | "
             f"{TARGETS[key.split('-')[0]]} |"
         )
+    lines += _default_collector_lines(r)
     lines += _instruction_lines(r.get("B1-instructions"))
     b3 = r["B3"]
     lines += [
@@ -175,6 +176,25 @@ def render(results: dict, plot_name: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _default_collector_lines(r: dict) -> list[str]:
+    """B1's ours under the interpreter's own collector thresholds, beside the table."""
+    measured = [
+        f"{r[key]['store']}: {_rate(r[key]['ours_default_gc'])} "
+        f"({_ratio(r[key]['ours_default_gc'], r[key]['raw_500_per_save'])} (b))"
+        for key in ("B1", "B1-postgres")
+        if "ours_default_gc" in r.get(key, {})
+    ]
+    if not measured:
+        return []
+    return [
+        "",
+        "B1 and its baselines run in one process under the collector thresholds the "
+        "server and the projector set (`system/interpreter.py`: the youngest objects "
+        "collected every 20,000, not 700). Ours under the interpreter's defaults, in "
+        "the same rounds: " + "; ".join(measured) + ".",
+    ]
 
 
 def _instruction_lines(counted: dict | None) -> list[str]:

@@ -16,6 +16,7 @@ from eventsourcing.persistence import IntegrityError
 
 from application import Customers
 from system import maintenance, settings
+from system.interpreter import tune_garbage_collector
 
 
 def _stop_on_signals() -> threading.Event:
@@ -70,6 +71,7 @@ def cli() -> None:
 @click.option("--quiet", is_flag=True, help="Say nothing of the positions reached.")
 def project(interval: float, parent: int | None, prompts: bool, quiet: bool) -> None:
     """Follow the customers' store and project the read model until stopped."""
+    tune_garbage_collector()
     stopping = _stop_on_signals()
     wait = _prompted(stopping) if prompts else stopping.wait
     customers = Customers()

@@ -15,6 +15,7 @@ from eventsourcing.persistence import PersistenceError
 from waitress import wasyncore
 
 from system import settings
+from system.interpreter import tune_garbage_collector
 from system.projector import ProjectorProcess
 from system.runtime import Deployment
 from web import create_app
@@ -69,6 +70,7 @@ def main(
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s"
     )
+    tune_garbage_collector()  # before the workers fork: each inherits it
     tokens = os.environ.get("AUTH_TOKENS", "")
     if demo and tokens.strip():
         click.echo(
