@@ -16,15 +16,14 @@ from bench.baseline import product_event_rate, raw_rate
 from bench.stores import fresh_store
 from bench.workload import Workload, registrations
 from system.directory import CustomerDirectory
+from system.interpreter import INTERPRETER_DEFAULTS
 from system.runtime import Deployment
-
-DEFAULT_THRESHOLDS = (700, 10, 10)  # CPython's
 
 
 def default_collector(measure: Callable[[], float]) -> float:
     """``measure()`` under the interpreter's default collector thresholds."""
     before = gc.get_threshold()
-    gc.set_threshold(*DEFAULT_THRESHOLDS)
+    gc.set_threshold(*INTERPRETER_DEFAULTS)
     try:
         return measure()
     finally:

@@ -44,7 +44,8 @@ def render(results: dict, plot_name: str) -> str:
         f"{machine['cores']} cores, Python {machine['python']}, SQLite "
         f"{machine['sqlite']}, PostgreSQL {machine['postgresql'] or 'not reachable'}. "
         f"B1 and B2 and their baselines are the median of {results['repeat']} runs "
-        "(B1's in rounds: ours and each baseline back to back; B5 is from the median B2 run); B3 is the median over its commands; B4, B6 and "
+        "(B1's in rounds: ours and each baseline back to back; B5 is from the "
+        "median B2 run); B3 is the median over its commands; B4, B6 and "
         "B7 are one run each. Every figure has its baseline measured in the same run "
         "(this machine is shared; only ratios compare).",
         *(
@@ -213,7 +214,8 @@ def _instruction_lines(counted: dict | None) -> list[str]:
         "timings above move by a fifth from run to run. Ours leaves out making the "
         "commands (the clients' work, counted apart: "
         f"{counted.get('making_commands', 0):,.0f} a command), as the timed B1 does; "
-        "(c) still counts making its command ids, which its timed figure leaves out.",
+        "(c) still counts making its command ids, which its timed figure leaves out. "
+        "Each process runs under the server's collector thresholds, as the timed B1 does.",
         "",
         "| ours | (b) | (c) | ours / (b) | (c) / (b) | ours / (c) |",
         "|---|---|---|---|---|---|",

@@ -124,7 +124,8 @@ def _json_digest(
     kind: str, customer_id: UUID, payload: Mapping[str, Any], issued: datetime | None
 ) -> str:
     """The fingerprint as taken before: SHA-256 over canonical JSON."""
-    content = [kind, str(customer_id), payload, issued and issued.isoformat()]
+    issued_text = None if issued is None else issued.isoformat()
+    content = [kind, str(customer_id), payload, issued_text]
     return hashlib.sha256(_CANONICAL_JSON.encode(content).encode()).hexdigest()[:32]
 
 

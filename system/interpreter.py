@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 
+INTERPRETER_DEFAULTS = (700, 10, 10)  # CPython's own thresholds
 YOUNG_OBJECTS = 20_000  # made and not yet freed, before the youngest are collected
 
 

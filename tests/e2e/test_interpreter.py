@@ -10,13 +10,13 @@ from click.testing import CliRunner
 
 import system.__main__ as projector_cli
 import web.server
-from system.interpreter import YOUNG_OBJECTS
+from system.interpreter import INTERPRETER_DEFAULTS, YOUNG_OBJECTS
 
 
 @pytest.fixture
 def default_thresholds():
     before = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)
+    gc.set_threshold(*INTERPRETER_DEFAULTS)
     yield
     gc.set_threshold(*before)
 
@@ -38,7 +38,7 @@ def test_the_server_collects_young_objects_less_often(
     )
     assert done.exit_code == 0, done.output
     [(_, _, thresholds)] = served
-    assert thresholds == (YOUNG_OBJECTS, 10, 10)
+    assert thresholds == (YOUNG_OBJECTS, *INTERPRETER_DEFAULTS[1:])
 
 
 def test_the_projector_collects_young_objects_less_often(
@@ -59,4 +59,4 @@ def test_the_projector_collects_young_objects_less_often(
     monkeypatch.setattr(projector_cli, "_stop_on_signals", lambda: stop_at_once(real))
     done = CliRunner().invoke(projector_cli.cli, ["project", "--quiet"])
     assert done.exit_code == 0, done.output
-    assert seen == [(YOUNG_OBJECTS, 10, 10)]
+    assert seen == [(YOUNG_OBJECTS, *INTERPRETER_DEFAULTS[1:])]
