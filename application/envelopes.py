@@ -19,6 +19,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from application.event_format import storable
 from customer_domain.commands import Command
 from customer_domain.errors import MalformedCommandError
 from customer_domain.vocabulary import (
@@ -65,12 +66,18 @@ class RegisterPayloadSchema(StrictSchema):
     description = _nullable_string()
 
 
+def _storable(value: Any) -> None:
+    """Refuse a value no event can hold (it would be recorded, even if rejected)."""
+    if not storable(value):
+        raise ValidationError("cannot be stored: integers are at most 64 bits")
+
+
 class ResolutionSchema(StrictSchema):
     """How a conflict is resolved: the current value, a candidate, or a new value."""
 
     choice = fields.String(required=True, validate=validate.OneOf(CHOICES))
     candidate_command_id = fields.UUID()
-    value = fields.Raw(allow_none=True)
+    value = fields.Raw(allow_none=True, validate=_storable)
 
     @validates_schema
     def check_choice(self, data: dict[str, Any], **_: Any) -> None:

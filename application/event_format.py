@@ -87,6 +87,16 @@ def _numbered(keys: tuple[str, ...]) -> tuple[int | str, ...]:
     return tuple(NUMBER_OF.get(key, key) for key in keys)
 
 
+def storable(value: Any) -> bool:
+    """Whether an event can hold ``value`` (a value a client sent): whatever
+    JSON carries but integers past 64 bits, which MessagePack has no room for."""
+    try:
+        msgspec.msgpack.encode(value)
+    except (OverflowError, TypeError):
+        return False
+    return True
+
+
 def _uuid_from(code: int, data: memoryview) -> UUID:
     if code != UUID_EXT:
         msg = f"unknown MessagePack extension type {code}"

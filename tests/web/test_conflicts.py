@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
+
 from tests.web.conftest import command
 from web import schemas
 
@@ -93,3 +95,30 @@ def test_a_resolution_needs_the_value_its_choice_names(api):
         {"client_id": "desk-c", "command_id": str(uuid.uuid4()), "choice": "value"},
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("value", [2**64, -(2**63) - 1, [1, {"a": 2**70}]])
+def test_a_value_no_event_can_hold_is_refused_and_nothing_recorded(api, value):
+    customer_id, result = opened(api)
+    history = f"/customers/{customer_id}/history"
+    before = api.get(history).json
+    conflict_id = result["conflict_id"]
+    resolution = {"choice": "value", "value": value}
+    resolved = api.post(
+        f"/conflicts/{conflict_id}/resolve",
+        {"client_id": "desk-c", "command_id": str(uuid.uuid4()), **resolution},
+    )
+    payload = {"conflict_id": conflict_id, **resolution}
+    synced = api.post(
+        "/sync",
+        {
+            "client_id": "desk-c",
+            "commands": [
+                command("ResolveConflict", customer_id, payload, result["version"])
+            ],
+        },
+    )
+    for response in (resolved, synced):
+        assert response.status_code == 422
+        assert "integers are at most 64 bits" in str(response.json)
+    assert api.get(history).json == before
