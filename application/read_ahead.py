@@ -69,9 +69,12 @@ _SELECT = (
     " AND e.originator_version > coalesce(w.after, l.originator_version, -1) "
     "ORDER BY is_snapshot DESC, originator_version"
 )
+# Each customer's latest version, looked up in the index on its own: a
+# grouped max over all of them would read every event of every customer.
 _VERSIONS = (
-    "SELECT originator_id, max(originator_version) AS version FROM {events}"
-    " WHERE originator_id {wanted} GROUP BY originator_id"
+    "WITH wanted (id) AS ({wanted}) SELECT w.id AS originator_id,"
+    " (SELECT max(e.originator_version) FROM {events} e"
+    " WHERE e.originator_id = w.id) AS version FROM wanted w"
 )
 _LATEST = (
     "latest AS (SELECT s.originator_id, max(s.originator_version) AS originator_version"
@@ -117,7 +120,9 @@ class PostgresStreamReader:
         )
 
         self.versions_statement = SQL(
-            _VERSIONS.format(events="{events}", wanted="= ANY(%s::{id_type}[])")
+            _VERSIONS.format(
+                events="{events}", wanted="SELECT * FROM unnest(%s::{id_type}[])"
+            )
         ).format(
             id_type=Identifier(self.datastore.originator_id_type),
             events=Identifier(schema, events.events_table_name),
@@ -135,7 +140,11 @@ class PostgresStreamReader:
     def versions(self, customer_ids: list[UUID]) -> dict[UUID, int]:
         with self.datastore.get_connection() as connection, connection.cursor() as cursor:
             cursor.execute(self.versions_statement, (customer_ids,), prepare=True)
-            return {row["originator_id"]: row["version"] for row in cursor.fetchall()}
+            return {
+                row["originator_id"]: row["version"]
+                for row in cursor.fetchall()
+                if row["version"] is not None
+            }
 
 
 class SQLiteStreamReader:
@@ -164,11 +173,13 @@ class SQLiteStreamReader:
                 chunk = customer_ids[start : start + 2 * self.CHUNK]
                 cursor.execute(
                     self.versions_template.format(
-                        wanted=f"IN ({', '.join(['?'] * len(chunk))})"
+                        wanted=f"VALUES {', '.join(['(?)'] * len(chunk))}"
                     ),
                     [customer_id.hex for customer_id in chunk],
                 )
                 for row in cursor.fetchall():
+                    if row["version"] is None:
+                        continue
                     customer_id = self.recorder.convert_originator_id(
                         row["originator_id"]
                     )

@@ -82,6 +82,8 @@ def project_page(
 
 def jsonable(value: Any) -> Any:
     """The value as JSON would carry it (UUIDs and times as strings)."""
+    if value is None or value.__class__ is str:
+        return value
     if isinstance(value, dict):
         return {key: jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -105,11 +107,15 @@ def project(event: Customer.Recorded, position: int, store: ViewStore) -> None:
             raise LookupError(msg)
     view["version"] = event.originator_version
     view["position"] = position
-    for field, value in event.changes().items():
-        view[field] = jsonable(value)
-        view["fields"][field] = _provenance(event)
-    if isinstance(event, Customer.ChangeUnchanged) and event.restamped:
-        view["fields"][event.field] = _provenance(event)
+    changes = event.changes()
+    restamped = isinstance(event, Customer.ChangeUnchanged) and event.restamped
+    if changes or restamped:
+        provenance = _provenance(event)
+        for field, value in changes.items():
+            view[field] = jsonable(value)
+            view["fields"][field] = dict(provenance)
+        if restamped:
+            view["fields"][event.field] = provenance
     conflict = _project_conflict(event, store)
     if conflict is not None:
         store.put_conflict(conflict)
