@@ -218,9 +218,9 @@ def _timing_pages(directory: CustomerDirectory) -> list[tuple[int, float]]:
     pages: list[tuple[int, float]] = []
     process_page = directory.process_page
 
-    def timed(jobs: list) -> None:
-        process_page(jobs)
-        pages.append((jobs[-1][1].notification_id, time.perf_counter()))
+    def timed(leader_name: str, events: list) -> None:
+        process_page(leader_name, events)
+        pages.append((events[-1][1], time.perf_counter()))
 
     directory.process_page = timed
     return pages

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from eventsourcing.persistence import ProcessRecorder, Tracking
+from eventsourcing.persistence import Notification, ProcessRecorder, Tracking
 from eventsourcing.system import ProcessApplication
 from eventsourcing.utils import get_topic
 
@@ -57,20 +57,30 @@ class CustomerDirectory(ProcessApplication):
         for notifications in self.pull_notifications(
             leader_name, start=start, stop=stop, inclusive_of_start=False
         ):
-            jobs = self.convert_notifications(leader_name, notifications)
-            if jobs:
-                self.process_page(jobs)
+            if notifications:
+                self.process_page(
+                    leader_name, self.positioned(leader_name, notifications)
+                )
 
-    def process_page(self, jobs: list[tuple[Any, Tracking]]) -> None:
-        """Project a page of customer events, in the transaction that records
-        the position of its last (the recorder projects ``customer_events``)."""
+    def positioned(
+        self, leader_name: str, notifications: list[Notification]
+    ) -> list[tuple[Any, int]]:
+        """Each notification's event, with its position in the leader's log."""
+        to_event = self.mappers[leader_name].to_domain_event
+        return [
+            (to_event(notification), notification.id) for notification in notifications
+        ]
+
+    def process_page(self, leader_name: str, events: list[tuple[Any, int]]) -> None:
+        """Project a page of customer events, each with its position, in the
+        transaction that records the position of its last."""
         with self.processing_lock:
             self.events.put(
                 [],
-                tracking=jobs[-1][1],
-                customer_events=[
-                    (event, tracking.notification_id) for event, tracking in jobs
-                ],
+                tracking=Tracking(
+                    application_name=leader_name, notification_id=events[-1][1]
+                ),
+                customer_events=events,
             )
 
     def catch_up(
@@ -82,7 +92,7 @@ class CustomerDirectory(ProcessApplication):
             UPSTREAM, start=self.position(), stop=stop, inclusive_of_start=False
         ):
             if notifications:
-                self.process_page(self.convert_notifications(UPSTREAM, notifications))
+                self.process_page(UPSTREAM, self.positioned(UPSTREAM, notifications))
                 if progress:
                     progress(notifications[-1].id)
         return self.position()

@@ -100,9 +100,9 @@ def held_projection(monkeypatch):
     released = threading.Event()
     real_process_page = CustomerDirectory.process_page
 
-    def held(self, jobs):
+    def held(self, *page):
         released.wait(10)
-        real_process_page(self, jobs)
+        real_process_page(self, *page)
 
     monkeypatch.setattr(CustomerDirectory, "process_page", held)
     yield released

@@ -128,10 +128,10 @@ def test_a_page_another_projector_recorded_meanwhile_is_not_projected_twice(
     first.catch_up(stop=3)  # versions 0 to 2: the conflict opened
     real_process_page, overtaken = CustomerDirectory.process_page, []
 
-    def overtaken_once(self, jobs):  # the first's next page pulled, not yet recorded
+    def overtaken_once(self, *page):  # the first's next page pulled, not yet recorded
         if self is first and not overtaken:
             overtaken.append(second.catch_up(stop=4))  # version 3: a candidate
-        real_process_page(self, jobs)
+        real_process_page(self, *page)
 
     monkeypatch.setattr(CustomerDirectory, "process_page", overtaken_once)
     with pytest.raises(IntegrityError):
