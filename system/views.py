@@ -107,15 +107,11 @@ def project(event: Customer.Recorded, position: int, store: ViewStore) -> None:
             raise LookupError(msg)
     view["version"] = event.originator_version
     view["position"] = position
-    changes = event.changes()
-    restamped = isinstance(event, Customer.ChangeUnchanged) and event.restamped
-    if changes or restamped:
-        provenance = _provenance(event)
-        for field, value in changes.items():
-            view[field] = jsonable(value)
-            view["fields"][field] = dict(provenance)
-        if restamped:
-            view["fields"][event.field] = provenance
+    for field, value in event.changes().items():
+        view[field] = jsonable(value)
+        view["fields"][field] = _provenance(event)
+    if isinstance(event, Customer.ChangeUnchanged) and event.restamped:
+        view["fields"][event.field] = _provenance(event)
     conflict = _project_conflict(event, store)
     if conflict is not None:
         store.put_conflict(conflict)
