@@ -61,6 +61,7 @@ class Customers(Application):
     LOCK_STRIPES = 64
     is_snapshotting_enabled = True
     snapshot_class = CustomerSnapshot
+    SNAPSHOTS_PER_SAVE = 100  # those waiting, written in one transaction
     log_section_size = 1000  # the projection reads the log in pages this large
 
     def __init__(
@@ -75,7 +76,8 @@ class Customers(Application):
         self._stripes = [threading.Lock() for _ in range(self.LOCK_STRIPES)]
         self.on_saved: Callable[[], None] | None = None  # told after each save
         self.snapshot_writer = SnapshotWriter(
-            self.snapshots.put if self.snapshots is not None else lambda _: None
+            self.snapshots.put if self.snapshots is not None else lambda _: None,
+            per_save=self.SNAPSHOTS_PER_SAVE if self.saves_across_customers else 1,
         )
         self.stream_reader = self._construct_stream_reader()
 

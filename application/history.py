@@ -21,6 +21,9 @@ class StoredHistory:
     def __init__(self, events: EventStore, customer: Customer) -> None:
         self.events = events
         self.customer = customer
+        # Times read from the store, by version: a client long offline sends
+        # every command of a batch on the same old version, read once.
+        self._effective_at_read: dict[int, datetime] = {}
 
     @property
     def saved_version(self) -> int:
@@ -31,7 +34,11 @@ class StoredHistory:
         back = self.customer.version - version
         if back < len(recent):
             return recent[-1 - back]
-        return next(self._events_after(version - 1, page_size=1)).latest_effective_at
+        read = self._effective_at_read.get(version)
+        if read is None:
+            event = next(self._events_after(version - 1, page_size=1))
+            read = self._effective_at_read[version] = event.latest_effective_at
+        return read
 
     def value_at(self, field: str, version: int) -> Any:
         if self.customer.fields[field].version <= version:  # not set since

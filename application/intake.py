@@ -222,8 +222,12 @@ class Intake:
         else:  # (no longer contended, between two attempts)
             self.forked.discard(customer_id)
         verdicts = []
+        history = None
         for index, command in items:
-            history = StoredHistory(self.app.events, customer) if customer else None
+            if customer is not None and (
+                history is None or history.customer is not customer
+            ):
+                history = StoredHistory(self.app.events, customer)
             try:
                 self._check_expected_version(history, command)
             except VersionMismatchError:

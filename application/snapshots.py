@@ -50,13 +50,19 @@ class BytesAsBase64(Transcoding):
 
 
 class SnapshotWriter:
-    """Puts snapshots in the store behind the commands that made them; drops
-    them when too many wait (a later one will be taken)."""
+    """Puts snapshots in the store behind the commands that made them, those
+    waiting together (up to ``per_save`` a transaction, on stores that save
+    many streams at once); drops them when too many wait (a later one will be
+    taken)."""
 
     def __init__(
-        self, put: Callable[[list[Snapshot]], object], backlog: int = 256
+        self,
+        put: Callable[[list[Snapshot]], object],
+        backlog: int = 256,
+        per_save: int = 1,
     ) -> None:
         self._put = put
+        self._per_save = per_save
         self._queue: queue.Queue[Snapshot | None] = queue.Queue(maxsize=backlog)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -83,7 +89,30 @@ class SnapshotWriter:
             self._thread.join()
 
     def _run(self) -> None:
-        while (snapshot := self._queue.get()) is not None:
+        stopping = False
+        while not stopping:
+            waiting = [self._queue.get()]
+            while len(waiting) < self._per_save:
+                try:
+                    waiting.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            stopping = None in waiting
+            try:
+                self._write([snapshot for snapshot in waiting if snapshot is not None])
+            finally:
+                for _ in waiting:
+                    self._queue.task_done()
+
+    def _write(self, snapshots: list[Snapshot]) -> None:
+        if len(snapshots) > 1:
+            try:
+                self._put(snapshots)
+            except Exception:  # noqa: BLE001 - one taken already, say: one by one
+                pass
+            else:
+                return
+        for snapshot in snapshots:
             try:
                 self._put([snapshot])
             except IntegrityError:
@@ -92,6 +121,3 @@ class SnapshotWriter:
                 logger.warning(
                     "snapshot of %s not written", snapshot.originator_id, exc_info=True
                 )
-            finally:
-                self._queue.task_done()
-        self._queue.task_done()

@@ -94,3 +94,27 @@ def test_the_time_seen_at_a_base_just_out_of_the_recent_ones_is_read(customers):
     assert result.status == Verdict.MERGED
     # later than everything the author had seen at the base, whatever its clock
     assert recorded[-1].effective_at > recorded[base].latest_effective_at
+
+
+def test_a_batch_on_one_old_base_reads_the_time_seen_there_once(customers, reads):
+    """A client long offline sends its whole batch on the version it last saw:
+    the time seen there is read from the store once, not once a command."""
+    office = Device(customers, "office", "carol")
+    laptop = Device(customers, "laptop", "dave", lag=timedelta(hours=1))  # behind
+    customer_id = office.register("Acme")
+    for version in range(RECENT + 6):
+        office.sync(office.edit(customer_id, version, phone=f"+47 {version}"))
+    base = customers.version_of(customer_id) - RECENT - 3
+    batch = [
+        command
+        for n in range(5)
+        for command in laptop.edit(customer_id, base, supplier=f"Laptop Co {n}")
+    ]
+    reads.clear()
+    results = laptop.sync(batch)
+    assert [r.status for r in results] == [Verdict.MERGED] * 5
+    assert len(reads) == 1
+    recorded = customers.history(customer_id)
+    assert all(
+        event.effective_at > recorded[base].latest_effective_at for event in recorded[-5:]
+    )
