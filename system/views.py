@@ -42,12 +42,12 @@ class PageViews:
     """The documents of one page of events: read once (in two queries), changed
     in memory event by event, written once each when the page is done."""
 
-    def __init__(self, store: DocumentStore, events: list[Customer.Recorded]) -> None:
+    def __init__(
+        self, store: DocumentStore, customer_ids: set[str], conflict_ids: set[str]
+    ) -> None:
         self.store = store
-        self.customers = store.customers_many({str(e.originator_id) for e in events})
-        self.conflicts = store.conflicts_many(
-            {str(e.conflict_id) for e in events if e.conflict_id is not None}
-        )
+        self.customers = store.customers_many(customer_ids)
+        self.conflicts = store.conflicts_many(conflict_ids)
         self.changed_customers: set[str] = set()
         self.changed_conflicts: set[str] = set()
 
@@ -74,9 +74,11 @@ def project_page(
     events: list[tuple[Customer.Recorded, int]], store: DocumentStore
 ) -> None:
     """Apply a page of events, each at its position, through ``store``."""
-    page = PageViews(store, [event for event, _ in events])
-    for event, position in events:
-        project(event, position, page)
+    customer_ids = [str(event.originator_id) for event, _ in events]
+    conflict_ids = {str(e.conflict_id) for e, _ in events if e.conflict_id is not None}
+    page = PageViews(store, set(customer_ids), conflict_ids)
+    for (event, position), customer_id in zip(events, customer_ids):
+        project(event, position, page, customer_id)
     page.write()
 
 
@@ -95,9 +97,15 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def project(event: Customer.Recorded, position: int, store: ViewStore) -> None:
-    """Apply one customer event, at ``position`` in the customers' log."""
-    customer_id = str(event.originator_id)
+def project(
+    event: Customer.Recorded,
+    position: int,
+    store: ViewStore,
+    customer_id: str | None = None,
+) -> None:
+    """Apply one customer event, at ``position`` in the customers' log
+    (``customer_id``: its customer's id as text, if already at hand)."""
+    customer_id = customer_id or str(event.originator_id)
     if isinstance(event, Customer.Registered):
         view = {"customer_id": customer_id, "fields": {}, "conflicts": []}
     else:

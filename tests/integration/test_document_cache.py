@@ -101,8 +101,8 @@ def test_a_page_that_failed_leaves_no_document_changed_in_the_cache(
     directory.catch_up(stop=4)  # pages [0, 1] and [2, 3]: the conflict cached
     real_project, failures = views.project, [failure]
 
-    def failing_project(event, position, store):
-        real_project(event, position, store)  # version 4 adds a candidate ...
+    def failing_project(event, position, store, *given):
+        real_project(event, position, store, *given)  # version 4 adds a candidate ...
         if event.originator_version == 5 and failures:
             raise failures.pop()  # ... then the page fails, once
 

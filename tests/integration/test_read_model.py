@@ -89,11 +89,11 @@ def test_projection_stopped_mid_stream_resumes_exactly_once(store_env, monkeypat
         monkeypatch.setattr(CustomerDirectory, "pull_section_size", 2)  # pages of 2
         projected, real_project = [], views.project
 
-        def failing_project(event, position, store):
+        def failing_project(event, position, store, *given):
             if event.originator_version == 4:
                 raise RuntimeError("projection interrupted")
             projected.append(event.originator_version)
-            real_project(event, position, store)
+            real_project(event, position, store, *given)
 
         monkeypatch.setattr(views, "project", failing_project)
         directory = maintenance.follower(writer.customers, store_env)
@@ -106,9 +106,9 @@ def test_projection_stopped_mid_stream_resumes_exactly_once(store_env, monkeypat
 
         after_restart = []
 
-        def counting_project(event, position, store):
+        def counting_project(event, position, store, *given):
             after_restart.append(event.originator_version)
-            real_project(event, position, store)
+            real_project(event, position, store, *given)
 
         monkeypatch.setattr(views, "project", counting_project)
         restarted = maintenance.follower(writer.customers, store_env)
