@@ -108,12 +108,13 @@ def _uuid_from(code: int, data: memoryview) -> UUID:
     # cannot occur here: a third of the cost of decoding an event.
     uuid = _new(UUID)
     _set(uuid, "int", int.from_bytes(data))
-    _set(uuid, "is_safe", SafeUUID.unknown)
+    _set(uuid, "is_safe", _UNKNOWN)
     return uuid
 
 
 _new = object.__new__
 _set = object.__setattr__
+_UNKNOWN = SafeUUID.unknown
 
 
 def _unsupported(obj: Any) -> Any:
