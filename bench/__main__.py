@@ -43,6 +43,7 @@ SIZES = {  # full, quick
     "b9_commands": (100_000, 1_000),
     "b10_batches": (30, 1),  # each client's: the first, cold ones weigh little
     "b10_size": (500, 100),
+    "b10_pairs": (5, 1),  # at least: its ratio moves the most from run to run
 }
 
 
@@ -61,7 +62,10 @@ def measure_alone(name: str, size: dict, repeat: int) -> dict:
     if name == "B9":
         return long_lived.b9(size["b9_commands"])
     return scale_out.b10(
-        clients=4, batches=size["b10_batches"], size=size["b10_size"], repeat=repeat
+        clients=4,
+        batches=size["b10_batches"],
+        size=size["b10_size"],
+        repeat=max(repeat, size["b10_pairs"]),
     )
 
 
