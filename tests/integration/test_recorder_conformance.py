@@ -1,5 +1,6 @@
 """The library's own recorder test cases, run against the read model's recorders
-(which must stay process recorders that the library can rely on)."""
+(which must stay process recorders that the library can rely on) and the
+customers' recorder on PostgreSQL (its rows in binary)."""
 
 from __future__ import annotations
 
@@ -100,6 +101,25 @@ class PostgresCase:
         )
         recorder.create_table()
         return recorder
+
+
+class BinaryRowsCase(PostgresCase):
+    def create_recorder(self):
+        from application.binary_rows import BinaryRowsRecorder
+
+        recorder = BinaryRowsRecorder(
+            self.datastore, events_table_name="customers_events"
+        )
+        recorder.create_table()
+        return recorder
+
+
+@pytest.mark.postgres
+class TestBinaryRowsApplicationRecorder(BinaryRowsCase, ApplicationRecorderTestCase):
+    pass
+
+
+_without_measurements(TestBinaryRowsApplicationRecorder)
 
 
 class EventStoreDBCase:
