@@ -11,6 +11,7 @@ from flask import Flask
 from system import settings
 from system.runtime import Deployment
 from web import auth, conflicts, customers, health, me, sync
+from web.json_provider import MsgspecJSONProvider
 from web.openapi import build_spec
 from web.problems import register_error_handlers
 from web.webapp import WebAppShell
@@ -24,6 +25,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ``AUTH_TOKENS`` ("token=employee,..." or a dict) and ``READ_WAIT_SECONDS``
     default to the environment variables of the same names."""
     app = Flask(__name__)
+    app.json = MsgspecJSONProvider(app)
     app.config.update(
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES, PROJECTION="threads", PERSISTENCE={}
     )

@@ -3,8 +3,8 @@ shapes answers and makes the OpenAPI document."""
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
-from uuid import UUID
 
 from marshmallow import INCLUDE, Schema, fields, post_load, validate
 
@@ -106,14 +106,14 @@ class Result(Schema):
 RESULT_FIELDS = tuple(Result().fields)
 
 
+_result_values = attrgetter(*RESULT_FIELDS)
+
+
 def dump_result(result: object) -> dict[str, Any]:
-    """What ``Result().dump(result)`` gives, made directly: a result is flat,
-    its UUIDs become text and the rest stays as it is."""
-    return {
-        name: str(value) if isinstance(value, UUID) else value
-        for name in RESULT_FIELDS
-        for value in (getattr(result, name),)
-    }
+    """What ``Result().dump(result)`` gives once written as JSON, made
+    directly: a result is flat, and the response's encoder writes its UUIDs
+    as text (``web.json_provider``)."""
+    return dict(zip(RESULT_FIELDS, _result_values(result)))
 
 
 class PositionedResult(Result):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from tests.web.conftest import command
@@ -118,8 +119,7 @@ def test_results_are_written_as_the_result_schema_dumps_them(api):
         )
         for answer in answers
     ]
-    assert (
-        [dump_result(result) for result in made]
-        == Result().dump(made, many=True)
-        == answers
+    written = json.loads(
+        json.dumps([dump_result(result) for result in made], default=str)
     )
+    assert written == Result().dump(made, many=True) == answers
