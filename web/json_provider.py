@@ -4,8 +4,9 @@ The text is the one Flask's own provider writes (keys sorted, compact, UUIDs
 as text), but for characters beyond ASCII, written as UTF-8 rather than
 escaped; a batch's verdicts are encoded at a tenth of the cost. Everything
 the API answers is already JSON's own types, or UUIDs; anything else goes
-through Flask's own conversions, and a text msgspec cannot write as UTF-8
-(a lone surrogate) through Flask's own encoder.
+through Flask's own conversions, and what msgspec cannot write (a lone
+surrogate, a map with keys not text: a batch's errors by index) through
+Flask's own encoder.
 """
 
 from __future__ import annotations
@@ -30,5 +31,5 @@ class MsgspecJSONProvider(DefaultJSONProvider):
             return super().dumps(obj, **kwargs)
         try:
             return self._encode(obj).decode("utf-8")
-        except UnicodeEncodeError:
+        except (UnicodeEncodeError, TypeError):  # a lone surrogate, a key not text
             return super().dumps(obj, **kwargs)
