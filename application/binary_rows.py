@@ -35,25 +35,23 @@ class BinaryRowsRecorder(PostgresApplicationRecorder):
         self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"
     ) -> None:
         super().__init__(datastore, events_table_name=events_table_name)
+        names = {
+            "schema": Identifier(self.datastore.schema),
+            "table": Identifier(self.events_table_name),
+            "stored_event_type": Identifier(self.stored_event_type_name),
+        }
         self.insert_events_statement = SQL(
             "INSERT INTO {schema}.{table} AS t ("
             "originator_id, originator_version, topic, state) "
             "SELECT originator_id, originator_version, topic, state "
             "FROM unnest(%b::{schema}.{stored_event_type}[]) "
             "RETURNING notification_id"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
-            stored_event_type=Identifier(self.stored_event_type_name),
-        )
+        ).format(**names)
         self.select_page_statement = SQL(
             "SELECT notification_id, originator_id, originator_version, topic, state "
             "FROM {schema}.{table} WHERE notification_id BETWEEN %s AND %s "
             "ORDER BY notification_id LIMIT %s"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            table=Identifier(self.events_table_name),
-        )
+        ).format(**names)
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_notifications(

@@ -49,13 +49,18 @@ def writer_held_on_its_first_put(
     return writer
 
 
+def released(store: Store, writer: SnapshotWriter, waiting: list[Snapshot]) -> None:
+    """Queue ``waiting`` behind the held put, let the store go, wait for all."""
+    for snapshot in waiting:
+        writer.write(snapshot)
+    store.release.set()
+    writer.wait()
+
+
 def test_the_snapshots_waiting_are_written_together_up_to_the_limit():
     store = Store()
     writer = writer_held_on_its_first_put(store, per_save=3)
-    for _ in range(5):
-        writer.write(Snapshot())
-    store.release.set()
-    writer.wait()
+    released(store, writer, [Snapshot() for _ in range(5)])
     writer.close()
     assert [len(put) for put in store.puts] == [1, 3, 2]
     assert len(store.stored) == 6
@@ -65,10 +70,7 @@ def test_one_taken_already_leaves_the_others_written_one_by_one():
     store = Store()
     writer = writer_held_on_its_first_put(store, per_save=10)
     waiting = [Snapshot(), Snapshot(taken_already=True), Snapshot()]
-    for snapshot in waiting:
-        writer.write(snapshot)
-    store.release.set()
-    writer.wait()
+    released(store, writer, waiting)
     writer.close()
     assert [len(put) for put in store.puts] == [1, 3, 1, 1, 1]
     assert store.stored[1:] == [waiting[0], waiting[2]]
@@ -79,10 +81,7 @@ def test_a_failed_write_is_logged_and_the_writer_goes_on(caplog):
     first = Snapshot()
     writer = writer_held_on_its_first_put(store, per_save=10, first=first)
     waiting = [Snapshot(), Snapshot()]
-    for snapshot in waiting:
-        writer.write(snapshot)
-    store.release.set()
-    writer.wait()
+    released(store, writer, waiting)
     writer.write(later := Snapshot())
     writer.wait()
     writer.close()
@@ -96,9 +95,6 @@ def test_a_failed_write_is_logged_and_the_writer_goes_on(caplog):
 def test_one_at_a_time_where_a_save_holds_one_stream():
     store = Store()
     writer = writer_held_on_its_first_put(store, per_save=1)
-    for _ in range(3):
-        writer.write(Snapshot())
-    store.release.set()
-    writer.wait()
+    released(store, writer, [Snapshot() for _ in range(3)])
     writer.close()
     assert [len(put) for put in store.puts] == [1, 1, 1, 1]
