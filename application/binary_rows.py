@@ -53,7 +53,6 @@ class BinaryRowsRecorder(PostgresApplicationRecorder):
             "ORDER BY notification_id LIMIT %s"
         ).format(**names)
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
     def select_notifications(
         self,
         start: int | None,
@@ -63,12 +62,15 @@ class BinaryRowsRecorder(PostgresApplicationRecorder):
         *,
         inclusive_of_start: bool = True,
     ) -> Sequence[Notification]:
-        if topics:
+        if topics:  # the library's own, with its own retries
             return super().select_notifications(
                 start, limit, stop, topics, inclusive_of_start=inclusive_of_start
             )
         first = 1 if start is None else start if inclusive_of_start else start + 1
-        last = LAST_POSITION if stop is None else stop
+        return self._select_page(first, LAST_POSITION if stop is None else stop, limit)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)
+    def _select_page(self, first: int, last: int, limit: int) -> list[Notification]:
         with self.datastore.get_connection() as conn, conn.cursor(binary=True) as curs:
             curs.execute(self.select_page_statement, (first, last, limit), prepare=True)
             return [
