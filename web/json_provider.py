@@ -2,11 +2,12 @@
 
 The text is the one Flask's own provider writes (keys sorted, compact, UUIDs
 as text), but for characters beyond ASCII, written as UTF-8 rather than
-escaped; a batch's verdicts are encoded at a tenth of the cost. Everything
-the API answers is already JSON's own types, or UUIDs; anything else goes
-through Flask's own conversions, and what msgspec cannot write (a lone
-surrogate, a map with keys not text: a batch's errors by index) through
-Flask's own encoder.
+escaped; a batch's verdicts are encoded at about a seventh of the cost.
+Everything the API answers is JSON's own types or UUIDs: times are text
+(``+00:00``) before they reach it, since msgspec would write a datetime its
+own way (``Z``), not Flask's. Other types go through Flask's own conversions,
+and what msgspec cannot write (a lone surrogate, a map with keys not text: a
+batch's errors by index) through Flask's own encoder.
 """
 
 from __future__ import annotations
