@@ -89,7 +89,10 @@ def test_the_author_is_the_tokens_employee_never_the_body(api):
 
 
 def test_results_are_written_as_the_result_schema_dumps_them(api):
+    from flask import Flask
+
     from application.results import Result as Verdict
+    from web.json_provider import COMPACT, MsgspecJSONProvider
     from web.schemas import Result, dump_result
 
     customer_id = api.register()
@@ -119,7 +122,6 @@ def test_results_are_written_as_the_result_schema_dumps_them(api):
         )
         for answer in answers
     ]
-    written = json.loads(
-        json.dumps([dump_result(result) for result in made], default=str)
-    )
+    encoder = MsgspecJSONProvider(Flask(__name__))
+    written = json.loads(encoder.dumps([dump_result(r) for r in made], **COMPACT))
     assert written == Result().dump(made, many=True) == answers
