@@ -113,6 +113,16 @@ class Employee:
         )
 
 
+def wait_for_service_worker(page: Page) -> None:
+    """Until the service worker controls the page, so a reload works offline.
+
+    The predicate is a function, not an expression: Playwright compiles a
+    function itself, while an expression that is not true at once is polled
+    through ``eval`` in the page, which the app's policy (no 'unsafe-eval')
+    refuses."""
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
 def register(server, name: str, token: str = "carol-token", **values) -> str:
     """A customer registered at the office, straight through the API."""
     answer = server.session(token).post(

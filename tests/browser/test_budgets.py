@@ -13,6 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.browser.employee import wait_for_service_worker
 from tests.envelopes import command
 
 CUSTOMERS = 10_000
@@ -93,7 +94,7 @@ def test_the_budgets_of_the_spec(server, new_employee, tmp_path):
     ).to_be_visible()
     city_search_ms = measure(page, "customers:search")
 
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     shell_files = {url: len(response.body()) for url, response in shell.items()}
     compressed = {url: len(gzip.compress(shell[url].body(), 9)) for url in shell_files}
     worker = page.request.get(

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.employee import register
+from tests.browser.employee import register, wait_for_service_worker
 
 
 def test_an_offline_reload_shows_the_local_copy_and_the_outbox(server, new_employee):
     customer_id = register(server, "Acme")
     alice = new_employee("alice-token")
-    alice.page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(alice.page)
     alice.open_customer("Acme")
 
     alice.offline()
