@@ -66,8 +66,17 @@ export function createController(db, { online = () => navigator.onLine } = {}) {
     notify();
   }
 
+  // A sync asked for while one runs (an edit queued, "Sync now" pressed) is run
+  // when that one ends: the running one may have pushed the outbox already.
+  let syncAgain = false;
+
   async function sync() {
-    if (!api || state.syncing) return;
+    if (!api) return;
+    if (state.syncing) {
+      syncAgain = true;
+      return;
+    }
+    syncAgain = false;
     state.online = online();
     if (!state.online) return notify();
     state.syncing = true;
@@ -98,6 +107,7 @@ export function createController(db, { online = () => navigator.onLine } = {}) {
       state.syncing = false;
     }
     await changed({ views: true });
+    if (syncAgain) await sync();
   }
 
   return {
